@@ -1,0 +1,91 @@
+"""/api/v1/cases: open cases, read them, record events, read the audit log."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, status
+
+from api.deps import ActorDep, ServicesDep
+from api.schemas import AuditRecordOut, CaseCreate, CaseList, CaseOut, ErrorOut, EventPost
+from ehcp_engine.domain.case import Child
+from ehcp_engine.services import cases as case_service
+from ehcp_engine.services.policy import require
+from ehcp_engine.services.write_path import EventIn, record_event
+
+router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut} for code in (401, 403, 404, 409, 413, 422)
+}
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=CaseOut, responses=ERRORS)
+def open_case(body: CaseCreate, svc: ServicesDep, actor: ActorDep) -> dict[str, Any]:
+    """Open a case with its request for an EHC needs assessment (starts the 6- and 20-week
+    clocks)."""
+    require(actor, "case.create")
+    child = Child(
+        given_name=body.child.given_name,
+        family_name=body.child.family_name,
+        date_of_birth=body.child.date_of_birth,
+        upn=body.child.upn,
+    )
+    request = EventIn(
+        type="request_received",
+        occurred_on=body.request.received_on,
+        data=body.request.model_dump(exclude={"received_on"}, exclude_none=True),
+    )
+    new = case_service.NewCase(child=child, request=request, officer_id=body.officer_id)
+    case_id = case_service.create_case(svc, new, actor)
+    return case_service.case_view(svc, case_id)
+
+
+@router.get("", response_model=CaseList, responses=ERRORS)
+def list_cases(
+    svc: ServicesDep,
+    actor: ActorDep,
+    officer: int | None = None,
+    stage: str | None = Query(default=None, max_length=30),
+    state: str | None = Query(default=None, max_length=30),
+    overdue: bool | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """Cases sorted by their next deadline, with filters and pagination."""
+    require(actor, "case.list")
+    f = case_service.CaseFilter(
+        officer_id=officer, stage=stage, state=state, overdue=overdue, limit=limit, offset=offset
+    )
+    return case_service.list_cases(svc, f)
+
+
+@router.get("/{case_id}", response_model=CaseOut, responses=ERRORS)
+def read_case(case_id: int, svc: ServicesDep, actor: ActorDep) -> dict[str, Any]:
+    require(actor, "case.read")
+    return case_service.case_view(svc, case_id)
+
+
+@router.post(
+    "/{case_id}/events",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CaseOut,
+    responses=ERRORS,
+)
+def post_event(case_id: int, body: EventPost, svc: ServicesDep, actor: ActorDep) -> dict[str, Any]:
+    """Record an event (STATUTORY.md §4a vocabulary). 409 says why the case's state refuses it;
+    a stale `expected_version` gets 409 too."""
+    require(actor, "case.event")
+    event = EventIn(
+        type=body.type,
+        occurred_on=body.occurred_on,
+        data=body.data,
+        expected_version=body.expected_version,
+    )
+    record_event(svc, case_id=case_id, event=event, actor=actor)
+    return case_service.case_view(svc, case_id)
+
+
+@router.get("/{case_id}/audit", response_model=list[AuditRecordOut], responses=ERRORS)
+def read_audit(case_id: int, svc: ServicesDep, actor: ActorDep) -> list[dict[str, Any]]:
+    require(actor, "audit.read")
+    return case_service.audit_view(svc, case_id)

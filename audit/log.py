@@ -1,0 +1,153 @@
+"""The append-only audit log: one hash chain per case.
+
+Each record's hash covers its own fields and the previous record's hash, so altering, removing or
+reordering any record behind the application's back breaks the chain at that point, and
+`ehcp audit verify` names it. The database refuses UPDATE and DELETE as well (migration 0001).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ehcp_engine.persistence.models import AuditEvent
+
+GENESIS = "0" * 64
+
+
+def _utc_iso(moment: datetime) -> str:
+    """One spelling of a timestamp whatever the backend hands back (naive UTC on SQLite)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def record_hash(
+    *,
+    prev_hash: str,
+    case_id: int,
+    seq: int,
+    type: str,
+    occurred_on: date,
+    recorded_at: datetime,
+    actor_id: int | None,
+    actor: str,
+    data: dict[str, Any],
+) -> str:
+    body = json.dumps(
+        {
+            "case_id": case_id,
+            "seq": seq,
+            "type": type,
+            "occurred_on": occurred_on.isoformat(),
+            "recorded_at": _utc_iso(recorded_at),
+            "actor_id": actor_id,
+            "actor": actor,
+            "data": data,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=str,
+    )
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def _hash_of(rec: AuditEvent, prev_hash: str) -> str:
+    return record_hash(
+        prev_hash=prev_hash,
+        case_id=rec.case_id,
+        seq=rec.seq,
+        type=rec.type,
+        occurred_on=rec.occurred_on,
+        recorded_at=rec.recorded_at,
+        actor_id=rec.actor_id,
+        actor=rec.actor,
+        data=rec.data,
+    )
+
+
+def append(
+    session: Session,
+    *,
+    case_id: int,
+    prev_hash: str,
+    seq: int,
+    type: str,
+    occurred_on: date,
+    data: dict[str, Any],
+    actor_id: int | None,
+    actor: str,
+    recorded_at: datetime,
+) -> AuditEvent:
+    """Add the next record of a case's chain to the session (the caller commits once)."""
+    rec = AuditEvent(
+        case_id=case_id,
+        seq=seq,
+        type=type,
+        occurred_on=occurred_on,
+        recorded_at=recorded_at,
+        actor_id=actor_id,
+        actor=actor,
+        data=data,
+        prev_hash=prev_hash,
+    )
+    rec.hash = _hash_of(rec, prev_hash)
+    session.add(rec)
+    return rec
+
+
+def history(session: Session, case_id: int) -> Sequence[AuditEvent]:
+    return session.scalars(
+        select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)
+    ).all()
+
+
+def last_seq(session: Session, case_id: int) -> int:
+    found = session.scalar(select(func.max(AuditEvent.seq)).where(AuditEvent.case_id == case_id))
+    return int(found or 0)
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    case_id: int
+    seq: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"case {self.case_id} record {self.seq}: {self.problem}"
+
+
+def verify_chain(records: Sequence[AuditEvent]) -> Iterator[BrokenLink]:
+    """Check one case's records, in seq order: numbering, links and hashes."""
+    prev = GENESIS
+    for expected_seq, rec in enumerate(records, start=1):
+        if rec.seq != expected_seq:
+            yield BrokenLink(rec.case_id, rec.seq, f"expected record {expected_seq} (one missing?)")
+        if rec.prev_hash != prev:
+            yield BrokenLink(rec.case_id, rec.seq, "prev_hash does not match the previous record")
+        if _hash_of(rec, rec.prev_hash) != rec.hash:
+            yield BrokenLink(rec.case_id, rec.seq, "contents do not match the hash (altered?)")
+        prev = rec.hash
+
+
+def verify(session: Session, case_ids: Sequence[int] | None = None) -> list[BrokenLink]:
+    query = select(AuditEvent).order_by(AuditEvent.case_id, AuditEvent.seq)
+    if case_ids is not None:
+        query = query.where(AuditEvent.case_id.in_(case_ids))
+    problems: list[BrokenLink] = []
+    current: list[AuditEvent] = []
+    for rec in session.scalars(query).yield_per(2000):
+        if current and current[0].case_id != rec.case_id:
+            problems.extend(verify_chain(current))
+            current = []
+        current.append(rec)
+    problems.extend(verify_chain(current))
+    return problems

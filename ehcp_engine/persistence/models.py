@@ -1,0 +1,183 @@
+"""SQLAlchemy 2 tables. Legal dates are DATE; timestamps are UTC (timestamptz on PostgreSQL).
+
+Stages, deadlines and advice requests are projections of the audit log: the write path rewrites
+them from the fold, and `ehcp audit replay` checks they equal a fresh fold. Each keeps the
+projection's stable `key` so rows keep their ids across recomputation.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: DateTime(timezone=True),
+        dict[str, Any]: JSON,
+    }
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # SHA-256 of the token: a high-entropy random token needs no slow hash, and lookups are exact.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(30), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    rule_set: Mapped[str] = mapped_column(String(40))
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    upn: Mapped[str | None] = mapped_column(String(13))
+    year_group_offset: Mapped[int] = mapped_column(Integer, default=0)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    request_on: Mapped[date | None] = mapped_column(Date)
+    next_due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    last_hash: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class StageRow(Base):
+    __tablename__ = "stages"
+    __table_args__ = (UniqueConstraint("case_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    key: Mapped[str] = mapped_column(String(60))
+    stage: Mapped[str] = mapped_column(String(30), index=True)
+    state: Mapped[str] = mapped_column(String(30))
+    opened_on: Mapped[date] = mapped_column(Date)
+    changed_on: Mapped[date] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    parent_key: Mapped[str | None] = mapped_column(String(60))
+
+
+class DeadlineRow(Base):
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        UniqueConstraint("case_id", "key"),
+        # The sweep reads open deadlines by due date: its cost follows the due count.
+        Index("ix_deadlines_open_due", "status", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    key: Mapped[str] = mapped_column(String(160))
+    rule: Mapped[str] = mapped_column(String(40))
+    stage_key: Mapped[str] = mapped_column(String(60))
+    subject_key: Mapped[str | None] = mapped_column(String(260))
+    starts_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))
+    met_on: Mapped[date | None] = mapped_column(Date)
+    exception: Mapped[dict[str, Any] | None]
+    source: Mapped[str] = mapped_column(String(200))
+    guidance: Mapped[bool] = mapped_column(Boolean, default=False)
+    window: Mapped[bool] = mapped_column("family_window", Boolean, default=False)
+    # Written by the scheduler, not the fold: never compared in replay.
+    reminded_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+
+
+class AdviceRequestRow(Base):
+    __tablename__ = "advice_requests"
+    __table_args__ = (UniqueConstraint("case_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    key: Mapped[str] = mapped_column(String(60))
+    stage_key: Mapped[str] = mapped_column(String(60))
+    advice_type: Mapped[str] = mapped_column(String(40))
+    contributor: Mapped[str] = mapped_column(String(200), index=True)
+    requested_on: Mapped[date] = mapped_column(Date)
+    received_on: Mapped[date | None] = mapped_column(Date)
+    question: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEvent(Base):
+    """The append-only log. UPDATE and DELETE are refused by database triggers (migration 0001)."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(60), index=True)
+    occurred_on: Mapped[date] = mapped_column(Date, index=True)
+    recorded_at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(320))
+    data: Mapped[dict[str, Any]]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class OutboxMessage(Base):
+    """Notifications written in the same transaction as the event; sent after commit."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    template: Mapped[str] = mapped_column(String(60))
+    audience: Mapped[str] = mapped_column(String(320))
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class AccessLog(Base):
+    """Reads and refusals, kept apart from the change audit (UK GDPR special-category data)."""
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    user_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    client: Mapped[str | None] = mapped_column(String(100))

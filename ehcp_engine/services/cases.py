@@ -1,0 +1,242 @@
+"""Open a case, read one, list many. Opening goes through the write path's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import Session
+
+from ehcp_engine.domain.case import Child, display_status
+from ehcp_engine.domain.errors import DomainError, EventInvalid, NotFound
+from ehcp_engine.persistence.models import (
+    AdviceRequestRow,
+    AuditEvent,
+    Case,
+    DeadlineRow,
+    StageRow,
+)
+from ehcp_engine.services.context import Actor, Services
+from ehcp_engine.services.write_path import (
+    EventIn,
+    apply_in_transaction,
+    log_refusal,
+    validate_event,
+)
+from workflows.registry import SPECS
+
+
+@dataclass(frozen=True)
+class NewCase:
+    child: Child
+    request: EventIn
+    officer_id: int | None = None
+
+
+def create_case(svc: Services, new: NewCase, actor: Actor) -> int:
+    """Open a case with its request (one transaction: no case without its first audit record)."""
+    today = svc.clock.today()
+    if new.request.type != "request_received":
+        raise EventInvalid("request", "a case opens with a request_received")
+    data = validate_event(new.request, today)
+    if new.child.date_of_birth > new.request.occurred_on:
+        raise EventInvalid("child.date_of_birth", "the child is born after the request date")
+    rules = svc.config.rule_book.for_date(new.request.occurred_on)
+    now = svc.clock.now()
+    try:
+        with svc.sessions.begin() as session:
+            row = Case(
+                version=1,
+                rule_set=rules.id,
+                given_name=new.child.given_name,
+                family_name=new.child.family_name,
+                date_of_birth=new.child.date_of_birth,
+                upn=new.child.upn,
+                year_group_offset=new.child.year_group_offset,
+                officer_id=new.officer_id,
+                created_at=now,
+                updated_at=now,
+                last_hash="",
+            )
+            session.add(row)
+            session.flush()
+            row.reference = f"EHC-{row.id:06d}"
+            apply_in_transaction(
+                svc, session, row, "request_received", new.request.occurred_on, data, actor
+            )
+            return row.id
+    except DomainError as refusal:
+        log_refusal(svc, actor, None, "create case", refusal)
+        raise
+
+
+def _deadline_view(
+    d: DeadlineRow,
+    stage_ids: dict[str, int],
+    advice_ids: dict[str, int],
+    labels: dict[str, str],
+    today: date,
+) -> dict[str, Any]:
+    display = display_status(d.status, d.due_on, d.window, today)
+    return {
+        "id": d.id,
+        "key": d.key,
+        "rule": d.rule,
+        "label": labels.get(d.rule, d.rule),
+        "stage_id": stage_ids.get(d.stage_key),
+        "subject_id": advice_ids.get(d.subject_key or ""),
+        "subject": d.subject_key,
+        "starts_on": d.starts_on,
+        "due_on": d.due_on,
+        "status": display,
+        "met_on": d.met_on,
+        "exception": d.exception,
+        "source": d.source,
+        "guidance": d.guidance,
+        "window": d.window,
+    }
+
+
+def case_view(svc: Services, case_id: int) -> dict[str, Any]:
+    """The case as the API shows it: child, stages, deadlines, advice requests."""
+    today = svc.clock.today()
+    with svc.sessions() as session:
+        row = session.get(Case, case_id)
+        if row is None:
+            raise NotFound(f"no case {case_id}")
+        stages = _rows(session, StageRow, case_id)
+        deadlines = _rows(session, DeadlineRow, case_id)
+        advice = _rows(session, AdviceRequestRow, case_id)
+    rules = svc.config.rule_book.by_id(row.rule_set)
+    labels = {tid: t.label for tid, t in rules.timers.items()}
+    stage_ids = {s.key: s.id for s in stages}
+    advice_ids = {a.key: a.id for a in advice}
+    advice_due = {d.subject_key: d.due_on for d in deadlines if d.rule == "advice"}
+    return {
+        "id": row.id,
+        "reference": row.reference,
+        "version": row.version,
+        "rule_set": row.rule_set,
+        "officer_id": row.officer_id,
+        "child": {
+            "given_name": row.given_name,
+            "family_name": row.family_name,
+            "date_of_birth": row.date_of_birth,
+            "upn": row.upn,
+        },
+        "stages": [
+            {
+                "id": s.id,
+                "key": s.key,
+                "stage": s.stage,
+                "state": s.state,
+                "opened_on": s.opened_on,
+                "changed_on": s.changed_on,
+                "closed_on": s.closed_on,
+                "allowed_events": [] if s.closed_on else SPECS[s.stage].allowed_from(s.state),
+            }
+            for s in stages
+        ],
+        "deadlines": [_deadline_view(d, stage_ids, advice_ids, labels, today) for d in deadlines],
+        "advice_requests": [
+            {
+                "id": a.id,
+                "key": a.key,
+                "advice_type": a.advice_type,
+                "contributor": a.contributor,
+                "requested_on": a.requested_on,
+                "received_on": a.received_on,
+                "due_on": advice_due.get(a.key),
+                "question": a.question,
+            }
+            for a in advice
+        ],
+    }
+
+
+def _rows(session: Session, model: Any, case_id: int) -> list[Any]:
+    return list(session.scalars(select(model).where(model.case_id == case_id).order_by(model.id)))
+
+
+def audit_view(svc: Services, case_id: int) -> list[dict[str, Any]]:
+    with svc.sessions() as session:
+        if session.get(Case, case_id) is None:
+            raise NotFound(f"no case {case_id}")
+        records = session.scalars(
+            select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)
+        ).all()
+    return [
+        {
+            "seq": r.seq,
+            "type": r.type,
+            "occurred_on": r.occurred_on,
+            "recorded_at": r.recorded_at,
+            "actor": r.actor,
+            "actor_id": r.actor_id,
+            "data": r.data,
+            "hash": r.hash,
+            "prev_hash": r.prev_hash,
+        }
+        for r in records
+    ]
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    officer_id: int | None = None
+    stage: str | None = None
+    state: str | None = None
+    overdue: bool | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+def _filtered(query: Select[Any], f: CaseFilter, today: date) -> Select[Any]:
+    if f.officer_id is not None:
+        query = query.where(Case.officer_id == f.officer_id)
+    if f.stage or f.state:
+        live = select(StageRow.id).where(StageRow.case_id == Case.id, StageRow.closed_on.is_(None))
+        if f.stage:
+            live = live.where(StageRow.stage == f.stage)
+        if f.state:
+            live = live.where(StageRow.state == f.state)
+        query = query.where(exists(live))
+    if f.overdue is not None:
+        late = Case.next_due_on < today
+        query = query.where(late if f.overdue else (Case.next_due_on.is_(None) | ~late))
+    return query
+
+
+def list_cases(svc: Services, f: CaseFilter) -> dict[str, Any]:
+    """Cases sorted by next deadline (none last), filtered and paginated."""
+    today = svc.clock.today()
+    with svc.sessions() as session:
+        total = session.scalar(_filtered(select(func.count(Case.id)), f, today)) or 0
+        query = _filtered(select(Case), f, today).order_by(
+            Case.next_due_on.is_(None), Case.next_due_on, Case.id
+        )
+        rows = session.scalars(query.limit(f.limit).offset(f.offset)).all()
+    return {
+        "total": total,
+        "limit": f.limit,
+        "offset": f.offset,
+        "items": [
+            {
+                "id": r.id,
+                "reference": r.reference,
+                "version": r.version,
+                "child": {
+                    "given_name": r.given_name,
+                    "family_name": r.family_name,
+                    "date_of_birth": r.date_of_birth,
+                },
+                "officer_id": r.officer_id,
+                "request_on": r.request_on,
+                "next_due_on": r.next_due_on,
+                "overdue": r.next_due_on is not None and r.next_due_on < today,
+            }
+            for r in rows
+        ],
+    }

@@ -1,0 +1,30 @@
+"""Who may do what: the one place authorisation is decided (routes ask, never decide).
+
+The engine core starts with role-level rules; row-level rules (teams, contributors' own advice
+requests, QA samples) extend this module, not the routes.
+"""
+
+from __future__ import annotations
+
+from ehcp_engine.domain.errors import Forbidden
+from ehcp_engine.services.context import Actor
+
+_CASEWORK = frozenset({"officer", "manager"})
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "case.create": _CASEWORK,
+    "case.event": _CASEWORK,
+    "case.read": _CASEWORK | {"qa"},
+    "case.list": _CASEWORK | {"qa"},
+    "audit.read": _CASEWORK,
+    # Admins manage users but do not read children's records by default (UK GDPR minimisation).
+    "rules.read": _CASEWORK | {"qa", "contributor", "admin"},
+}
+
+
+def allowed(actor: Actor, action: str) -> bool:
+    return actor.role in PERMISSIONS.get(action, frozenset()) or actor.role == "system"
+
+
+def require(actor: Actor, action: str) -> None:
+    if not allowed(actor, action):
+        raise Forbidden(f"a {actor.role} may not {action.replace('.', ' ')}")

@@ -1,0 +1,195 @@
+"""The one write path: every change to a case goes through `record_event` (DESIGN.md).
+
+1. claim the case (optimistic lock: the version moves only if nobody else moved it first);
+2. fold the case's history and ask the stage machine whether the event is allowed;
+3. recompute the deadlines from the pure calculator and store the projection;
+4. append the audit record (hash-chained) in the same transaction;
+5. append outbox rows for notifications;
+6. commit once.
+A refusal rolls everything back; the refusal itself goes to the access log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from audit import log as audit_log
+from ehcp_engine.domain.case import CaseState, Child, RecordedEvent
+from ehcp_engine.domain.errors import DomainError, EventInvalid, NotFound, VersionConflict
+from ehcp_engine.domain.events import LATER_STAGE_EVENTS, VOCABULARY, data_model
+from ehcp_engine.persistence.models import AccessLog, AdviceRequestRow, Case, DeadlineRow
+from ehcp_engine.services.context import Actor, Services
+from ehcp_engine.services.history import check_correction, effective_history
+from ehcp_engine.services.projection import write_projection
+from notifications.outbox import enqueue, messages_for
+from workflows.journey import apply_event, fold
+
+
+@dataclass(frozen=True)
+class EventIn:
+    type: str
+    occurred_on: date
+    data: dict[str, Any] = field(default_factory=dict)
+    expected_version: int | None = None
+
+
+def validate_event(ev: EventIn, today: date) -> dict[str, Any]:
+    """Check the type and data against the vocabulary; return the data in its JSON form."""
+    if ev.type not in VOCABULARY:
+        if ev.type in LATER_STAGE_EVENTS:
+            raise EventInvalid(
+                "type", f"'{ev.type}' ({LATER_STAGE_EVENTS[ev.type]} stage) is not supported yet"
+            )
+        known = ", ".join(sorted(VOCABULARY))
+        raise EventInvalid("type", f"unknown event type '{ev.type}'; known types: {known}")
+    if ev.occurred_on > today:
+        raise EventInvalid("occurred_on", f"{ev.occurred_on} is in the future (today is {today})")
+    try:
+        model = data_model(ev.type).model_validate(ev.data)
+    except ValidationError as exc:
+        raise EventInvalid.from_pydantic(exc.errors(), "data") from None
+    return model.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def child_of(row: Case) -> Child:
+    return Child(
+        given_name=row.given_name,
+        family_name=row.family_name,
+        date_of_birth=row.date_of_birth,
+        upn=row.upn,
+        year_group_offset=row.year_group_offset,
+    )
+
+
+def claim(session: Session, case_id: int, expected_version: int | None) -> Case:
+    """Move the case's version first, so this transaction holds the case until it commits."""
+    query = update(Case).where(Case.id == case_id).values(version=Case.version + 1)
+    if expected_version is not None:
+        query = query.where(Case.version == expected_version)
+    moved = session.execute(query).rowcount  # type: ignore[attr-defined]
+    row = session.get(Case, case_id, populate_existing=True)
+    if row is None:
+        raise NotFound(f"no case {case_id}")
+    if not moved:
+        raise VersionConflict(
+            f"the case changed since you read it (now version {row.version}, you sent "
+            f"{expected_version}): reload it and try again"
+        )
+    return row
+
+
+def record_event(svc: Services, *, case_id: int, event: EventIn, actor: Actor) -> int:
+    """Apply one event through the write path; return the new case version."""
+    data = validate_event(event, svc.clock.today())
+    try:
+        with svc.sessions.begin() as session:
+            row = claim(session, case_id, event.expected_version)
+            apply_in_transaction(svc, session, row, event.type, event.occurred_on, data, actor)
+            return row.version
+    except DomainError as refusal:
+        log_refusal(svc, actor, case_id, event.type, refusal)
+        raise
+
+
+def apply_in_transaction(
+    svc: Services,
+    session: Session,
+    row: Case,
+    type_: str,
+    occurred_on: date,
+    data: dict[str, Any],
+    actor: Actor,
+) -> CaseState:
+    """Fold, check, project, audit and queue, inside the caller's transaction."""
+    records = audit_log.history(session, row.id)
+    rules = svc.config.rule_book.by_id(row.rule_set)
+    cal = svc.config.calendar
+    seq = (records[-1].seq if records else 0) + 1
+    data = resolve_references(session, row.id, type_, data)
+    new = RecordedEvent(seq=seq, type=type_, occurred_on=occurred_on, data=data)
+    if type_ == "event_corrected":
+        history = effective_history([*records, new])
+        check_correction(effective_history(records), data)
+        state = fold(child_of(row), rules, history, cal)
+    else:
+        state = fold(child_of(row), rules, effective_history(records), cal)
+        apply_event(state, new, rules, cal)
+    write_projection(session, row.id, state)
+    now = svc.clock.now()
+    audit_log.append(
+        session,
+        case_id=row.id,
+        prev_hash=records[-1].hash if records else audit_log.GENESIS,
+        seq=seq,
+        type=type_,
+        occurred_on=occurred_on,
+        data=data,
+        actor_id=actor.user_id,
+        actor=actor.label,
+        recorded_at=now,
+    )
+    enqueue(
+        session,
+        case_id=row.id,
+        seq=seq,
+        now=now,
+        messages=messages_for(state, new, row.reference or str(row.id)),
+    )
+    _update_case_summary(row, state, now)
+    return state
+
+
+def _update_case_summary(row: Case, state: CaseState, now: Any) -> None:
+    """Columns the caseload list sorts and filters on, kept with the projection."""
+    row.request_on = state.request_on
+    open_dues = [d.due_on for d in state.deadlines.values() if d.status == "open" and not d.window]
+    row.next_due_on = min(open_dues) if open_dues else None
+    row.updated_at = now
+
+
+def resolve_references(
+    session: Session, case_id: int, type_: str, data: dict[str, Any]
+) -> dict[str, Any]:
+    """Turn row ids the caller gave into the fold's stable keys, so the log replays anywhere."""
+    if type_ == "advice_received" and data.get("advice_request_id") is not None:
+        key = session.scalar(
+            select(AdviceRequestRow.key).where(
+                AdviceRequestRow.case_id == case_id,
+                AdviceRequestRow.id == data["advice_request_id"],
+            )
+        )
+        if key is None:
+            raise EventInvalid("data.advice_request_id", "no such advice request on this case")
+        return {**data, "advice_request_key": key}
+    if type_ == "exception_recorded" and isinstance(data.get("rule"), int):
+        key = session.scalar(
+            select(DeadlineRow.key).where(
+                DeadlineRow.case_id == case_id, DeadlineRow.id == data["rule"]
+            )
+        )
+        if key is None:
+            raise EventInvalid("data.rule", f"no deadline {data['rule']} on this case")
+        return {**data, "deadline_key": key}
+    return data
+
+
+def log_refusal(
+    svc: Services, actor: Actor, case_id: int | None, what: str, err: Exception
+) -> None:
+    """STATUTORY §4: a refused event changes nothing; the refusal is kept in the access log."""
+    with svc.sessions.begin() as session:
+        session.add(
+            AccessLog(
+                at=svc.clock.now(),
+                user_id=actor.user_id,
+                action="refused",
+                case_id=case_id,
+                detail=f"{what}: {err}"[:2000],
+            )
+        )

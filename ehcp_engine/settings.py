@@ -1,0 +1,46 @@
+"""Service settings from the environment (EHCP_*). Defaults suit a laptop: SQLite in a data dir."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_CONFIG = Path(__file__).resolve().parent.parent / "config"
+DEFAULT_SECRET = "dev-only-not-secret"
+
+
+def _default_data_dir() -> Path:
+    # XDG: the user's data directory, so a newcomer's database survives a fresh clone.
+    import os
+
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "ehcp"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EHCP_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    database_url: str | None = None
+    config_dir: Path = REPO_CONFIG
+    secret_key: str = DEFAULT_SECRET
+    max_body_bytes: int = 1_000_000
+    la_name: str = "Exampleshire County Council"
+
+    @model_validator(mode="after")
+    def _no_default_secret_in_production(self) -> Settings:
+        if self.env == "production" and self.secret_key == DEFAULT_SECRET:
+            raise ValueError(
+                "EHCP_SECRET_KEY must be set to a real secret when EHCP_ENV=production"
+            )
+        return self
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{self.data_dir / 'ehcp.sqlite3'}"

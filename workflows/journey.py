@@ -1,0 +1,119 @@
+"""The fold: apply one event to a case, or refuse it with the reason.
+
+`apply_event` is the only way state changes, live and in replay. It checks dates against the
+request, fires the stage's machine, runs the event's own effects (opening stages, recording advice
+requests) and then the timer rules. It reads no clock and does no I/O. `fold` rebuilds a case
+from its history; corrections are applied to the history before folding, so a corrected event
+counts as if it had been right from the start (STATUTORY.md §1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from ehcp_engine.domain.calendar import StatutoryCalendar
+from ehcp_engine.domain.case import CaseState, Child, RecordedEvent, Stage
+from ehcp_engine.domain.errors import EventRefused
+from ehcp_engine.domain.events import stage_of
+from ehcp_engine.domain.rules import RuleSet
+from workflows import effects
+from workflows.machine import Context, fire
+from workflows.registry import SPECS, spec_for
+from workflows.timers import Scope, apply_timers
+
+
+def new_case(child: Child, rule_set_id: str) -> CaseState:
+    return CaseState(rule_set_id=rule_set_id, child=child)
+
+
+def apply_event(case: CaseState, ev: RecordedEvent, rules: RuleSet, cal: StatutoryCalendar) -> None:
+    """Apply one event in place; raise EventRefused/EventInvalid (nothing is half-applied by the
+    caller, who folds into a fresh state or discards it)."""
+    if ev.type == "exception_recorded":
+        effects.record_exception(case, ev, rules)
+        return
+    if ev.type == "request_received":
+        scope = effects.open_request(case, ev)
+        apply_timers(case, ev, scope, rules, cal)
+        return
+    _not_before_request(case, ev)
+    stages = _target_stages(case, ev)
+    scope = Scope(stage_key=stages[0].key)
+    scope = effects.before(case, ev, stages[0], scope)
+    for stage in stages:
+        _move(case, stage, ev, rules, cal)
+    scope = effects.after(case, ev, stages[0], scope)
+    apply_timers(case, ev, scope, rules, cal)
+
+
+def fold(
+    child: Child,
+    rule_set: RuleSet,
+    history: Iterable[RecordedEvent],
+    cal: StatutoryCalendar,
+) -> CaseState:
+    case = new_case(child, rule_set.id)
+    for ev in history:
+        apply_event(case, ev, rule_set, cal)
+    return case
+
+
+def _not_before_request(case: CaseState, ev: RecordedEvent) -> None:
+    if case.request_on is not None and ev.occurred_on < case.request_on:
+        raise EventRefused(
+            f"{ev.type} is dated {ev.occurred_on}, before the request was received "
+            f"({case.request_on}): no event may be dated before the request"
+        )
+
+
+_NEEDS: dict[str, str] = {
+    "assessment": "a decision to assess (assessment_agreed)",
+    "draft": "a decision to issue a plan (plan_agreed)",
+    "request": "a request for assessment (request_received)",
+    "plan": "a final plan (final_plan_issued)",
+}
+
+
+def _target_stages(case: CaseState, ev: RecordedEvent) -> list[Stage]:
+    """The live stage(s) an event acts on; withdrawal ends every live stage of the journey."""
+    if ev.type == "request_withdrawn":
+        # A family may withdraw at any point before the final plan: every live stage ends.
+        live = [s for name in ("request", "assessment", "draft") for s in case.live_stages(name)]
+        if live:
+            return live
+    stage_type = stage_of(ev.type)
+    if stage_type not in SPECS:
+        raise EventRefused(f"{ev.type} belongs to the {stage_type} stage, not available yet")
+    live = case.live_stages(stage_type)
+    if not live:
+        latest = case.latest(stage_type)
+        if latest is not None:
+            raise EventRefused(
+                f"{ev.type} is not allowed: the {stage_type} stage ended in '{latest.state}'"
+            )
+        raise EventRefused(
+            f"{ev.type} needs {_NEEDS.get(stage_type, f'a live {stage_type} stage')} first"
+        )
+    return [live[-1]]
+
+
+def _move(
+    case: CaseState, stage: Stage, ev: RecordedEvent, rules: RuleSet, cal: StatutoryCalendar
+) -> None:
+    if ev.occurred_on < stage.changed_on:
+        raise EventRefused(
+            f"{ev.type} is dated {ev.occurred_on}, before the {stage.stage} stage's last step "
+            f"on {stage.changed_on}"
+        )
+    spec = spec_for(stage.stage)
+    new_state = fire(spec, Context(case=case, event=ev, stage=stage, rules=rules, calendar=cal))
+    stage.state = new_state
+    stage.changed_on = ev.occurred_on
+    if new_state in spec.final:
+        stage.closed_on = ev.occurred_on
+
+
+def today_overdue(case: CaseState, today: date) -> list[str]:
+    """Keys of open deadlines past their due date today (display only)."""
+    return [d.key for d in case.deadlines.values() if d.display_status(today) == "overdue"]

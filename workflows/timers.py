@@ -1,0 +1,144 @@
+"""Timer effects: which deadlines an accepted event starts, meets, closes or cancels.
+
+The rules come from config/rules/*.toml (see ehcp_engine.domain.rules); this module only applies
+them. Every due date comes from the statutory calendar and the rule, never from today: deadlines
+are a pure function of the case's events (STATUTORY.md §1). An exception never moves a due date
+(§2); it changes how a late one is counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from ehcp_engine.domain.calendar import StatutoryCalendar
+from ehcp_engine.domain.case import CaseState, Deadline, RecordedEvent
+from ehcp_engine.domain.rules import RuleSet, TimerRule
+from workflows import calculators
+from workflows.conditions import CONDITIONS
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where an event acts: its stage, and the subject (advice request, setting, decision)."""
+
+    stage_key: str
+    subject_key: str | None = None
+
+
+def apply_timers(
+    case: CaseState, ev: RecordedEvent, scope: Scope, rules: RuleSet, cal: StatutoryCalendar
+) -> None:
+    """Meet, close and cancel first, then start: a review decision meets this year's review and
+    starts next year's."""
+    for rule in rules.timers.values():
+        if ev.type in rule.met_by:
+            _settle(case, rule, ev, scope, "met")
+        if ev.type in rule.closed_by:
+            _settle(case, rule, ev, scope, "closed")
+        if ev.type in rule.cancelled_by:
+            _settle(case, rule, ev, scope, "cancelled")
+        for step in rule.steps:
+            if ev.type in step.met_by:
+                _settle(case, rule, ev, scope, "met", step=step.id)
+    for rule in rules.timers.values():
+        if ev.type in rule.starts and _applies(rule, case, ev):
+            _start(case, rule, ev, scope, cal)
+
+
+def _applies(rule: TimerRule, case: CaseState, ev: RecordedEvent) -> bool:
+    return rule.when is None or CONDITIONS[rule.when](case, ev)
+
+
+def _matches(d: Deadline, rule: TimerRule, scope: Scope, step: str | None) -> bool:
+    if d.rule != rule.id or d.status != "open":
+        return False
+    if step is not None and not d.key.startswith(f"{rule.id}.{step}:"):
+        return False
+    if rule.per in ("advice_request", "setting", "decision"):
+        return scope.subject_key is None or d.subject_key == scope.subject_key
+    if rule.per == "stage":
+        return d.stage_key == scope.stage_key
+    return True
+
+
+def _settle(
+    case: CaseState,
+    rule: TimerRule,
+    ev: RecordedEvent,
+    scope: Scope,
+    how: str,
+    step: str | None = None,
+) -> None:
+    for d in case.deadlines.values():
+        if _matches(d, rule, scope, step):
+            settle(d, ev.occurred_on, how)
+
+
+def settle(d: Deadline, on: date, how: str) -> None:
+    """Close one deadline. A late act is `missed`, or `missed_exception` under an exception."""
+    if how == "cancelled":
+        d.status, d.met_on = "cancelled", None
+    elif how == "closed":
+        # A family's window that ended unused: it was kept, and closed on its last day at latest.
+        d.status, d.met_on = "met", min(on, d.due_on)
+    else:
+        d.met_on = on
+        d.status = status_when_met(d)
+
+
+def status_when_met(d: Deadline) -> str:
+    if d.met_on is None or d.met_on <= d.due_on:
+        return "met"
+    return "missed_exception" if d.exception else "missed"
+
+
+def _start(
+    case: CaseState, rule: TimerRule, ev: RecordedEvent, scope: Scope, cal: StatutoryCalendar
+) -> None:
+    anchor = _anchor(rule, case, ev)
+    subject = scope.subject_key
+    if rule.per == "decision":
+        # Each appealable decision has its own mediation and appeal windows (Act s.51(2)).
+        subject = f"decision-{ev.seq}"
+    owner = subject if rule.per != "stage" and subject else scope.stage_key
+    for suffix, due in _due_dates(rule, anchor, case, ev, cal):
+        key = f"{rule.id}{suffix}:{owner}"
+        if key in case.deadlines:
+            continue
+        case.deadlines[key] = Deadline(
+            key=key,
+            rule=rule.id,
+            stage_key=scope.stage_key,
+            subject_key=subject,
+            starts_on=anchor if due >= anchor else ev.occurred_on,
+            due_on=due,
+            source=rule.source,
+            guidance=rule.guidance,
+            window=rule.window,
+        )
+
+
+def _due_dates(
+    rule: TimerRule, anchor: date, case: CaseState, ev: RecordedEvent, cal: StatutoryCalendar
+) -> list[tuple[str, date]]:
+    if rule.steps:
+        return [(f".{s.id}", cal.due(s.unit, anchor, s.amount)) for s in rule.steps]
+    if rule.calculator:
+        calc: Callable[..., date | None] = getattr(calculators, rule.calculator)
+        due = calc(case=case, event=ev, anchor=anchor, calendar=cal)
+        return [] if due is None else [("", due)]
+    assert rule.unit is not None and rule.amount is not None
+    return [("", cal.due(rule.unit, anchor, rule.amount))]
+
+
+def _anchor(rule: TimerRule, case: CaseState, ev: RecordedEvent) -> date:
+    """Day zero: the event's date, the request's receipt date, or a date in the event's data."""
+    if rule.anchor == "request" and case.request_on is not None:
+        return case.request_on
+    if rule.anchor.startswith("data:"):
+        value = ev.data.get(rule.anchor.removeprefix("data:"))
+        if value:
+            return date.fromisoformat(str(value))
+    return ev.occurred_on
