@@ -29,13 +29,16 @@ def open_case(body: CaseCreate, svc: ServicesDep, actor: ActorDep) -> dict[str, 
         family_name=body.child.family_name,
         date_of_birth=body.child.date_of_birth,
         upn=body.child.upn,
+        school_structure=body.child.school_structure,
     )
     request = EventIn(
         type="request_received",
         occurred_on=body.request.received_on,
         data=body.request.model_dump(exclude={"received_on"}, exclude_none=True),
     )
-    new = case_service.NewCase(child=child, request=request, officer_id=body.officer_id)
+    new = case_service.NewCase(
+        child=child, request=request, officer_id=body.officer_id, year_group=body.child.year_group
+    )
     case_id = case_service.create_case(svc, new, actor)
     return case_service.case_view(svc, case_id)
 

@@ -20,6 +20,9 @@ class ChildIn(_In):
     date_of_birth: date
     # DfE unique pupil number: a letter, 11 digits, then a digit or (temporary UPN) a letter.
     upn: str | None = Field(default=None, pattern=r"^[A-Z][0-9]{11}[0-9A-Z]$")
+    # National curriculum year recorded for a child held back or moved up (-1 nursery … 14).
+    year_group: int | None = Field(default=None, ge=-1, le=14)
+    school_structure: str | None = Field(default=None, max_length=40)
 
 
 class RequestIn(_In):

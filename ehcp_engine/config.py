@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
 
 from ehcp_engine.domain.calendar import CalendarSettings, StatutoryCalendar
+from ehcp_engine.domain.law import Law
 from ehcp_engine.domain.rules import RuleBook, RuleError, load_rule_book
+from ehcp_engine.domain.schools import SchoolStructures
 
 
 @dataclass(frozen=True)
 class EngineConfig:
     rule_book: RuleBook
     calendar: StatutoryCalendar
+    schools: SchoolStructures = field(default_factory=SchoolStructures.default)
+
+    def law(self, rule_set_id: str) -> Law:
+        """The law a case is folded under: its own rule set, this authority's calendar and
+        school structures."""
+        return Law(self.rule_book.by_id(rule_set_id), self.calendar, self.schools)
 
 
 def _calendar_settings(path: Path) -> CalendarSettings:

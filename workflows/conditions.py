@@ -61,6 +61,7 @@ CONDITIONS: dict[str, Condition] = {
     ),
     "non_appealable_agreement": _data_is("agreement", "non_appealable"),
     "recommendation": _order_is("recommendation"),
+    "names_next_setting": _data_is("names_next_setting", True),
     **{
         name: _order_is(name.removeprefix("order_"))
         for name in (

@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from ehcp_engine.domain.calendar import StatutoryCalendar
 from ehcp_engine.domain.case import CaseState, Child, RecordedEvent, Stage
 from ehcp_engine.domain.errors import EventRefused
 from ehcp_engine.domain.events import stage_of
-from ehcp_engine.domain.rules import RuleSet
+from ehcp_engine.domain.law import Law
 from workflows import effects
 from workflows.machine import Context, fire
 from workflows.registry import SPECS, spec_for
@@ -27,35 +26,30 @@ def new_case(child: Child, rule_set_id: str) -> CaseState:
     return CaseState(rule_set_id=rule_set_id, child=child)
 
 
-def apply_event(case: CaseState, ev: RecordedEvent, rules: RuleSet, cal: StatutoryCalendar) -> None:
+def apply_event(case: CaseState, ev: RecordedEvent, law: Law) -> None:
     """Apply one event in place; raise EventRefused/EventInvalid (nothing is half-applied by the
     caller, who folds into a fresh state or discards it)."""
     if ev.type == "exception_recorded":
-        effects.record_exception(case, ev, rules)
+        effects.record_exception(case, ev, law.rules)
         return
     if ev.type == "request_received":
         scope = effects.open_request(case, ev)
-        apply_timers(case, ev, scope, rules, cal)
+        apply_timers(case, ev, scope, law)
         return
     _not_before_request(case, ev)
     stages = _target_stages(case, ev)
     scope = Scope(stage_key=stages[0].key)
     scope = effects.before(case, ev, stages[0], scope)
     for stage in stages:
-        _move(case, stage, ev, rules, cal)
+        _move(case, stage, ev, law)
     scope = effects.after(case, ev, stages[0], scope)
-    apply_timers(case, ev, scope, rules, cal)
+    apply_timers(case, ev, scope, law)
 
 
-def fold(
-    child: Child,
-    rule_set: RuleSet,
-    history: Iterable[RecordedEvent],
-    cal: StatutoryCalendar,
-) -> CaseState:
-    case = new_case(child, rule_set.id)
+def fold(child: Child, law: Law, history: Iterable[RecordedEvent]) -> CaseState:
+    case = new_case(child, law.rules.id)
     for ev in history:
-        apply_event(case, ev, rule_set, cal)
+        apply_event(case, ev, law)
     return case
 
 
@@ -98,16 +92,14 @@ def _target_stages(case: CaseState, ev: RecordedEvent) -> list[Stage]:
     return [live[-1]]
 
 
-def _move(
-    case: CaseState, stage: Stage, ev: RecordedEvent, rules: RuleSet, cal: StatutoryCalendar
-) -> None:
+def _move(case: CaseState, stage: Stage, ev: RecordedEvent, law: Law) -> None:
     if ev.occurred_on < stage.changed_on:
         raise EventRefused(
             f"{ev.type} is dated {ev.occurred_on}, before the {stage.stage} stage's last step "
             f"on {stage.changed_on}"
         )
     spec = spec_for(stage.stage)
-    new_state = fire(spec, Context(case=case, event=ev, stage=stage, rules=rules, calendar=cal))
+    new_state = fire(spec, Context(case=case, event=ev, stage=stage, law=law))
     stage.state = new_state
     stage.changed_on = ev.occurred_on
     if new_state in spec.final:

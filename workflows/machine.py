@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 
 from transitions import EventData, Machine, MachineError
 
-from ehcp_engine.domain.calendar import StatutoryCalendar
 from ehcp_engine.domain.case import CaseState, RecordedEvent, Stage
 from ehcp_engine.domain.errors import EventRefused
-from ehcp_engine.domain.rules import RuleSet
+from ehcp_engine.domain.law import Law
 
 
 @dataclass(frozen=True)
@@ -26,8 +25,7 @@ class Context:
     case: CaseState
     event: RecordedEvent
     stage: Stage
-    rules: RuleSet
-    calendar: StatutoryCalendar
+    law: Law
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,12 @@ are a pure function of the case's events (STATUTORY.md §1). An exception never 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from ehcp_engine.domain.calendar import StatutoryCalendar
 from ehcp_engine.domain.case import CaseState, Deadline, RecordedEvent
-from ehcp_engine.domain.rules import RuleSet, TimerRule
+from ehcp_engine.domain.law import Law
+from ehcp_engine.domain.rules import TimerRule
 from workflows import calculators
 from workflows.conditions import CONDITIONS
 
@@ -27,13 +26,11 @@ class Scope:
     subject_key: str | None = None
 
 
-def apply_timers(
-    case: CaseState, ev: RecordedEvent, scope: Scope, rules: RuleSet, cal: StatutoryCalendar
-) -> None:
+def apply_timers(case: CaseState, ev: RecordedEvent, scope: Scope, law: Law) -> None:
     """Meet, close and cancel first, then start: a review decision meets this year's review and
     starts next year's."""
-    for rule in rules.timers.values():
-        if ev.type in rule.met_by:
+    for rule in law.rules.timers.values():
+        if ev.type in rule.met_by and _meets(rule, case, ev):
             _settle(case, rule, ev, scope, "met")
         if ev.type in rule.closed_by:
             _settle(case, rule, ev, scope, "closed")
@@ -42,17 +39,24 @@ def apply_timers(
         for step in rule.steps:
             if ev.type in step.met_by:
                 _settle(case, rule, ev, scope, "met", step=step.id)
-    for rule in rules.timers.values():
+    for rule in law.rules.timers.values():
         if ev.type in rule.starts and _applies(rule, case, ev):
-            _start(case, rule, ev, scope, cal)
+            _start(case, rule, ev, scope, law)
 
 
 def _applies(rule: TimerRule, case: CaseState, ev: RecordedEvent) -> bool:
     return rule.when is None or CONDITIONS[rule.when](case, ev)
 
 
-def _matches(d: Deadline, rule: TimerRule, scope: Scope, step: str | None) -> bool:
-    if d.rule != rule.id or d.status != "open":
+def _meets(rule: TimerRule, case: CaseState, ev: RecordedEvent) -> bool:
+    return rule.met_when is None or CONDITIONS[rule.met_when](case, ev)
+
+
+def _matches(
+    d: Deadline, rule: TimerRule, scope: Scope, step: str | None, ev: RecordedEvent
+) -> bool:
+    # A deadline not yet in force (a phase transfer years ahead) is not touched by today's act.
+    if d.rule != rule.id or d.status != "open" or d.starts_on > ev.occurred_on:
         return False
     if step is not None and not d.key.startswith(f"{rule.id}.{step}:"):
         return False
@@ -72,7 +76,7 @@ def _settle(
     step: str | None = None,
 ) -> None:
     for d in case.deadlines.values():
-        if _matches(d, rule, scope, step):
+        if _matches(d, rule, scope, step, ev):
             settle(d, ev.occurred_on, how)
 
 
@@ -94,16 +98,14 @@ def status_when_met(d: Deadline) -> str:
     return "missed_exception" if d.exception else "missed"
 
 
-def _start(
-    case: CaseState, rule: TimerRule, ev: RecordedEvent, scope: Scope, cal: StatutoryCalendar
-) -> None:
+def _start(case: CaseState, rule: TimerRule, ev: RecordedEvent, scope: Scope, law: Law) -> None:
     anchor = _anchor(rule, case, ev)
     subject = scope.subject_key
     if rule.per == "decision":
         # Each appealable decision has its own mediation and appeal windows (Act s.51(2)).
         subject = f"decision-{ev.seq}"
     owner = subject if rule.per != "stage" and subject else scope.stage_key
-    for suffix, due in _due_dates(rule, anchor, case, ev, cal):
+    for suffix, starts_on, due in _due_dates(rule, anchor, case, ev, law):
         key = f"{rule.id}{suffix}:{owner}"
         if key in case.deadlines:
             continue
@@ -112,7 +114,7 @@ def _start(
             rule=rule.id,
             stage_key=scope.stage_key,
             subject_key=subject,
-            starts_on=anchor if due >= anchor else ev.occurred_on,
+            starts_on=starts_on,
             due_on=due,
             source=rule.source,
             guidance=rule.guidance,
@@ -121,16 +123,19 @@ def _start(
 
 
 def _due_dates(
-    rule: TimerRule, anchor: date, case: CaseState, ev: RecordedEvent, cal: StatutoryCalendar
-) -> list[tuple[str, date]]:
+    rule: TimerRule, anchor: date, case: CaseState, ev: RecordedEvent, law: Law
+) -> list[tuple[str, date, date]]:
+    """(key suffix, starts_on, due_on) for each deadline the rule starts. A rule counted
+    backwards (e.g. 2 weeks before a meeting) starts on the day of the event."""
+    cal = law.calendar
     if rule.steps:
-        return [(f".{s.id}", cal.due(s.unit, anchor, s.amount)) for s in rule.steps]
+        return [(f".{s.id}", anchor, cal.due(s.unit, anchor, s.amount)) for s in rule.steps]
     if rule.calculator:
-        calc: Callable[..., date | None] = getattr(calculators, rule.calculator)
-        due = calc(case=case, event=ev, anchor=anchor, calendar=cal)
-        return [] if due is None else [("", due)]
+        calc: calculators.Calculator = getattr(calculators, rule.calculator)
+        return calc(case=case, event=ev, anchor=anchor, law=law)
     assert rule.unit is not None and rule.amount is not None
-    return [("", cal.due(rule.unit, anchor, rule.amount))]
+    due = cal.due(rule.unit, anchor, rule.amount)
+    return [("", anchor if due >= anchor else ev.occurred_on, due)]
 
 
 def _anchor(rule: TimerRule, case: CaseState, ev: RecordedEvent) -> date:

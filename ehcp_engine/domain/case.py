@@ -25,6 +25,9 @@ class Child:
     # A recorded national curriculum year group overrides the one derived from the date of birth
     # (a child held back or moved up a year). Stored as the offset it makes, so it ages with time.
     year_group_offset: int = 0
+    # The local school structure the child's schools follow (config/phase_transfer.toml);
+    # None means the authority's default.
+    school_structure: str | None = None
 
 
 @dataclass(frozen=True)

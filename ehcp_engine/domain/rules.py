@@ -41,6 +41,7 @@ CONDITIONS = frozenset(
         "order_continue",
         "order_cease",
         "recommendation",
+        "names_next_setting",
     }
 )
 SUBJECTS = ("case", "advice_request", "setting", "stage", "decision")
@@ -76,6 +77,7 @@ class TimerRule(_Strict):
     anchor: str = "event"
     per: Literal["case", "advice_request", "setting", "stage", "decision"] = "case"
     when: str | None = None
+    met_when: str | None = None
     guidance: bool = False
     window: bool = False
     steps: tuple[Step, ...] = ()
@@ -117,8 +119,9 @@ def _check_rule(rule: TimerRule, exception_sets: dict[str, tuple[str, ...]]) -> 
     problems += [f"unknown event '{e}'" for e in rule.events() if e not in ALL_EVENT_TYPES]
     if rule.calculator and rule.calculator not in CALCULATORS:
         problems.append(f"unknown calculator '{rule.calculator}' (known: {sorted(CALCULATORS)})")
-    if rule.when and rule.when not in CONDITIONS:
-        problems.append(f"unknown condition '{rule.when}' (known: {sorted(CONDITIONS)})")
+    for condition in (rule.when, rule.met_when):
+        if condition and condition not in CONDITIONS:
+            problems.append(f"unknown condition '{condition}' (known: {sorted(CONDITIONS)})")
     if rule.exceptions not in exception_sets:
         problems.append(f"unknown exception set '{rule.exceptions}'")
     if rule.anchor not in ("event", "request") and not rule.anchor.startswith("data:"):

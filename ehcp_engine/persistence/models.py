@@ -67,6 +67,7 @@ class Case(Base):
     date_of_birth: Mapped[date] = mapped_column(Date)
     upn: Mapped[str | None] = mapped_column(String(13))
     year_group_offset: Mapped[int] = mapped_column(Integer, default=0)
+    school_structure: Mapped[str | None] = mapped_column(String(40))
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     request_on: Mapped[date | None] = mapped_column(Date)
     next_due_on: Mapped[date | None] = mapped_column(Date, index=True)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 
+from ehcp_engine.domain.calendar import national_curriculum_year
 from ehcp_engine.domain.case import Child, display_status
 from ehcp_engine.domain.errors import DomainError, EventInvalid, NotFound
 from ehcp_engine.persistence.models import (
@@ -33,6 +34,8 @@ class NewCase:
     child: Child
     request: EventIn
     officer_id: int | None = None
+    # A recorded national curriculum year group on the request date (held back / moved up).
+    year_group: int | None = None
 
 
 def create_case(svc: Services, new: NewCase, actor: Actor) -> int:
@@ -44,6 +47,13 @@ def create_case(svc: Services, new: NewCase, actor: Actor) -> int:
     if new.child.date_of_birth > new.request.occurred_on:
         raise EventInvalid("child.date_of_birth", "the child is born after the request date")
     rules = svc.config.rule_book.for_date(new.request.occurred_on)
+    child = with_year_group(new.child, new.year_group, new.request.occurred_on)
+    if child.school_structure and child.school_structure not in svc.config.schools.names():
+        raise EventInvalid(
+            "child.school_structure",
+            f"unknown school structure '{child.school_structure}'; "
+            f"known: {', '.join(svc.config.schools.names())}",
+        )
     now = svc.clock.now()
     try:
         with svc.sessions.begin() as session:
@@ -54,7 +64,8 @@ def create_case(svc: Services, new: NewCase, actor: Actor) -> int:
                 family_name=new.child.family_name,
                 date_of_birth=new.child.date_of_birth,
                 upn=new.child.upn,
-                year_group_offset=new.child.year_group_offset,
+                year_group_offset=child.year_group_offset,
+                school_structure=child.school_structure,
                 officer_id=new.officer_id,
                 created_at=now,
                 updated_at=now,
@@ -70,6 +81,21 @@ def create_case(svc: Services, new: NewCase, actor: Actor) -> int:
     except DomainError as refusal:
         log_refusal(svc, actor, None, "create case", refusal)
         raise
+
+
+def with_year_group(child: Child, year_group: int | None, on: date) -> Child:
+    """Record the year group as an offset from the one the date of birth gives, so it ages."""
+    if year_group is None:
+        return child
+    derived = national_curriculum_year(child.date_of_birth, on)
+    offset = year_group - derived
+    if abs(offset) > 2:
+        raise EventInvalid(
+            "child.year_group",
+            f"year {year_group} is {abs(offset)} years from the year the date of birth gives "
+            f"({derived}); check the date of birth",
+        )
+    return replace(child, year_group_offset=offset)
 
 
 def _deadline_view(

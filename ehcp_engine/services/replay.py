@@ -35,9 +35,9 @@ def replay_case(svc: Services, case_id: int) -> tuple[int, list[str]]:
         if row is None:
             return 0, [f"case {case_id}: not found"]
         records = audit_log.history(session, case_id)
-        rules = svc.config.rule_book.by_id(row.rule_set)
+        law = svc.config.law(row.rule_set)
         try:
-            state = fold(child_of(row), rules, effective_history(records), svc.config.calendar)
+            state = fold(child_of(row), law, effective_history(records))
         except DomainError as err:
             return len(records), [f"case {case_id}: the log no longer folds: {err}"]
         diffs = differences(rows_snapshot(session, case_id), state_snapshot(state))

@@ -64,6 +64,7 @@ def child_of(row: Case) -> Child:
         date_of_birth=row.date_of_birth,
         upn=row.upn,
         year_group_offset=row.year_group_offset,
+        school_structure=row.school_structure,
     )
 
 
@@ -108,18 +109,17 @@ def apply_in_transaction(
 ) -> CaseState:
     """Fold, check, project, audit and queue, inside the caller's transaction."""
     records = audit_log.history(session, row.id)
-    rules = svc.config.rule_book.by_id(row.rule_set)
-    cal = svc.config.calendar
+    law = svc.config.law(row.rule_set)
     seq = (records[-1].seq if records else 0) + 1
     data = resolve_references(session, row.id, type_, data)
     new = RecordedEvent(seq=seq, type=type_, occurred_on=occurred_on, data=data)
     if type_ == "event_corrected":
         history = effective_history([*records, new])
         check_correction(effective_history(records), data)
-        state = fold(child_of(row), rules, history, cal)
+        state = fold(child_of(row), law, history)
     else:
-        state = fold(child_of(row), rules, effective_history(records), cal)
-        apply_event(state, new, rules, cal)
+        state = fold(child_of(row), law, effective_history(records))
+        apply_event(state, new, law)
     write_projection(session, row.id, state)
     now = svc.clock.now()
     audit_log.append(

@@ -64,6 +64,7 @@ def upgrade() -> None:
     sa.Column('date_of_birth', sa.Date(), nullable=False),
     sa.Column('upn', sa.String(length=13), nullable=True),
     sa.Column('year_group_offset', sa.Integer(), nullable=False),
+    sa.Column('school_structure', sa.String(length=40), nullable=True),
     sa.Column('officer_id', sa.Integer(), nullable=True),
     sa.Column('request_on', sa.Date(), nullable=True),
     sa.Column('next_due_on', sa.Date(), nullable=True),
