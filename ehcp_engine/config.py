@@ -10,7 +10,7 @@ from pathlib import Path
 from ehcp_engine.domain.calendar import CalendarSettings, StatutoryCalendar
 from ehcp_engine.domain.law import Law
 from ehcp_engine.domain.rules import RuleBook, RuleError, load_rule_book
-from ehcp_engine.domain.schools import SchoolStructures
+from ehcp_engine.domain.schools import SchoolStructures, load_school_structures
 
 
 @dataclass(frozen=True)
@@ -49,11 +49,18 @@ def _calendar_settings(path: Path) -> CalendarSettings:
     )
 
 
+def _school_structures(path: Path) -> SchoolStructures:
+    """config/phase_transfer.toml is optional: without it, the built-in two-tier structure."""
+    return load_school_structures(path) if path.exists() else SchoolStructures.default()
+
+
 def load_engine_config(config_dir: Path) -> EngineConfig:
-    """Read config/rules/*.toml and config/calendar.toml; raise RuleError on any problem."""
+    """Read config/rules/*.toml, config/calendar.toml and config/phase_transfer.toml; raise
+    RuleError on any problem."""
     if not config_dir.is_dir():
         raise RuleError(f"{config_dir}: the configuration directory does not exist")
     return EngineConfig(
         rule_book=load_rule_book(config_dir / "rules"),
         calendar=StatutoryCalendar(_calendar_settings(config_dir / "calendar.toml")),
+        schools=_school_structures(config_dir / "phase_transfer.toml"),
     )

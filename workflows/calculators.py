@@ -11,6 +11,7 @@ from typing import Protocol
 
 from ehcp_engine.domain.case import CaseState, RecordedEvent
 from ehcp_engine.domain.law import Law
+from workflows.phase_transfer import future_transfers
 
 Due = list[tuple[str, date, date]]
 
@@ -28,8 +29,12 @@ def appeal_window(*, case: CaseState, event: RecordedEvent, anchor: date, law: L
 
 
 def phase_transfer(*, case: CaseState, event: RecordedEvent, anchor: date, law: Law) -> Due:
-    """Reg 18(1): computed from the child's transfer years (whole-lifecycle work)."""
-    return []
+    """Reg 18(1): one deadline per phase transfer still ahead of the child on the event's date,
+    keyed by its kind (e.g. `phase_transfer.primary_to_secondary:plan-1`), live from 12 months
+    before the transfer. See workflows.phase_transfer for the years and the long-stops."""
+    return [
+        (f".{t.kind}", t.starts_on, t.due_on) for t in future_transfers(case.child, anchor, law)
+    ]
 
 
 def transfer_plan_sent(*, case: CaseState, event: RecordedEvent, anchor: date, law: Law) -> Due:

@@ -1,14 +1,25 @@
-"""What particular events do besides moving their stage: open the next stage, record an advice
-request, name a setting, apply an exception. Pure functions on the case; refusals raise."""
+"""What particular events do besides moving their stage: open stages, record advice requests,
+name settings, apply exceptions. Pure functions on the case; refusals raise.
+
+Handlers are looked up by event type: `OPENERS` create the stage an event starts (a request, a
+transfer in, a mediation, an appeal); `BEFORE` run on the case as it was (checks, subjects);
+`AFTER` run once the stage has moved and return the scope the timers act in.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ehcp_engine.domain.case import AdviceRequest, CaseState, Deadline, RecordedEvent, Stage
 from ehcp_engine.domain.errors import EventInvalid, EventRefused
+from ehcp_engine.domain.law import Law
 from ehcp_engine.domain.rules import RuleSet
+from workflows import dispute_effects, plan_effects
+from workflows.stages import JOURNEY_STAGES, open_stage
 from workflows.timers import Scope, status_when_met
 
-JOURNEY_STAGES = ("request", "assessment", "draft")
+Before = Callable[[CaseState, RecordedEvent, Stage], Scope]
+After = Callable[[CaseState, RecordedEvent, Stage, Scope, Law], Scope]
 
 
 def open_request(case: CaseState, ev: RecordedEvent) -> Scope:
@@ -21,55 +32,35 @@ def open_request(case: CaseState, ev: RecordedEvent) -> Scope:
             )
     if case.live_stages("plan"):
         raise EventRefused("the child already has a plan in force: ask for a reassessment")
-    if case.request_on is not None and ev.occurred_on < case.request_on:
-        raise EventRefused(f"a new request cannot be dated before the last one ({case.request_on})")
-    key = _open(case, "request", ev)
+    key = open_stage(case, "request", ev)
     case.request_on = ev.occurred_on
     case.facts["request_source"] = ev.data.get("source")
     return Scope(stage_key=key)
 
 
-def _open(case: CaseState, stage: str, ev: RecordedEvent, parent: str | None = None) -> str:
-    key = case.next_key(stage)
-    initial = {
-        "request": "received",
-        "assessment": "gathering_advice",
-        "draft": "drafting",
-        "plan": "maintained",
-    }[stage]
-    case.stages[key] = Stage(
+def _advice_requested(case: CaseState, ev: RecordedEvent, stage: Stage) -> Scope:
+    key = case.next_key("advice")
+    case.advice_requests[key] = AdviceRequest(
         key=key,
-        stage=stage,
-        state=initial,
-        opened_on=ev.occurred_on,
-        changed_on=ev.occurred_on,
-        parent_key=parent,
+        stage_key=stage.key,
+        advice_type=str(ev.data["advice_type"]),
+        contributor=str(ev.data["contributor"]),
+        requested_on=ev.occurred_on,
+        question=ev.data.get("question"),
     )
-    return key
+    return Scope(stage.key, key)
 
 
-def before(case: CaseState, ev: RecordedEvent, stage: Stage, scope: Scope) -> Scope:
-    """Checks and subjects that need the case as it was before the event."""
-    if ev.type == "advice_requested":
-        key = case.next_key("advice")
-        case.advice_requests[key] = AdviceRequest(
-            key=key,
-            stage_key=stage.key,
-            advice_type=str(ev.data["advice_type"]),
-            contributor=str(ev.data["contributor"]),
-            requested_on=ev.occurred_on,
-            question=ev.data.get("question"),
-        )
-        return Scope(stage.key, key)
-    if ev.type == "advice_received":
-        return Scope(stage.key, _advice_request_for(case, ev, stage).key)
-    if ev.type in ("setting_consulted", "setting_responded"):
-        subject = f"{stage.key}/setting:{ev.data['setting']}"
-        consulted = any(d.subject_key == subject for d in case.deadlines.values())
-        if ev.type == "setting_responded" and not consulted:
-            raise EventRefused(f"{ev.data['setting']} was not consulted on this draft")
-        return Scope(stage.key, subject)
-    return scope
+def _advice_received(case: CaseState, ev: RecordedEvent, stage: Stage) -> Scope:
+    return Scope(stage.key, _advice_request_for(case, ev, stage).key)
+
+
+def _setting(case: CaseState, ev: RecordedEvent, stage: Stage) -> Scope:
+    subject = f"{stage.key}/setting:{ev.data['setting']}"
+    consulted = any(d.subject_key == subject for d in case.deadlines.values())
+    if ev.type == "setting_responded" and not consulted:
+        raise EventRefused(f"{ev.data['setting']} was not consulted on this draft")
+    return Scope(stage.key, subject)
 
 
 def _advice_request_for(case: CaseState, ev: RecordedEvent, stage: Stage) -> AdviceRequest:
@@ -95,23 +86,68 @@ def _advice_request_for(case: CaseState, ev: RecordedEvent, stage: Stage) -> Adv
     return open_[0]
 
 
-def after(case: CaseState, ev: RecordedEvent, stage: Stage, scope: Scope) -> Scope:
-    """Effects once the stage has moved; returns the scope the timers act in."""
-    if ev.type == "assessment_agreed":
-        _open(case, "assessment", ev, parent=stage.key)
-    elif ev.type == "plan_agreed":
-        _open(case, "draft", ev, parent=stage.key)
-    elif ev.type == "advice_received" and scope.subject_key:
-        case.advice_requests[scope.subject_key].received_on = ev.occurred_on
-    elif ev.type == "representations_received":
-        case.facts["requested_setting"] = ev.data.get("requested_setting")
-    elif ev.type == "final_plan_issued":
-        plan_key = _open(case, "plan", ev, parent=stage.key)
-        case.facts.update(
-            named_setting=ev.data.get("named_setting"), plan_issued_on=ev.occurred_on.isoformat()
-        )
-        return Scope(plan_key)
+def _assessment_agreed(
+    case: CaseState, ev: RecordedEvent, stage: Stage, scope: Scope, law: Law
+) -> Scope:
+    open_stage(case, "assessment", ev, parent=stage.key)
     return scope
+
+
+def _plan_agreed(case: CaseState, ev: RecordedEvent, stage: Stage, scope: Scope, law: Law) -> Scope:
+    open_stage(case, "draft", ev, parent=stage.key)
+    return scope
+
+
+def _advice_in(case: CaseState, ev: RecordedEvent, stage: Stage, scope: Scope, law: Law) -> Scope:
+    if scope.subject_key:
+        case.advice_requests[scope.subject_key].received_on = ev.occurred_on
+    return scope
+
+
+def _representations(
+    case: CaseState, ev: RecordedEvent, stage: Stage, scope: Scope, law: Law
+) -> Scope:
+    case.facts["requested_setting"] = ev.data.get("requested_setting")
+    return scope
+
+
+OPENERS: dict[str, Callable[[CaseState, RecordedEvent], Scope]] = {
+    "request_received": open_request,
+    **plan_effects.OPENERS,
+    **dispute_effects.OPENERS,
+}
+BEFORE: dict[str, Before] = {
+    "advice_requested": _advice_requested,
+    "advice_received": _advice_received,
+    "setting_consulted": _setting,
+    "setting_responded": _setting,
+    **plan_effects.BEFORE,
+    **dispute_effects.BEFORE,
+}
+AFTER: dict[str, After] = {
+    "assessment_agreed": _assessment_agreed,
+    "plan_agreed": _plan_agreed,
+    "advice_received": _advice_in,
+    "representations_received": _representations,
+    **plan_effects.AFTER,
+    **dispute_effects.AFTER,
+}
+
+
+def before(case: CaseState, ev: RecordedEvent, stage: Stage) -> Scope:
+    """Checks and subjects that need the case as it was before the event."""
+    handler = BEFORE.get(ev.type)
+    if handler is not None:
+        return handler(case, ev, stage)
+    # Mediation and appeals act for the decision they dispute (their stage's parent).
+    subject = stage.parent_key if stage.stage in ("mediation", "tribunal") else None
+    return Scope(stage.key, subject)
+
+
+def after(case: CaseState, ev: RecordedEvent, stage: Stage, scope: Scope, law: Law) -> Scope:
+    """Effects once the stage has moved; returns the scope the timers act in."""
+    handler = AFTER.get(ev.type)
+    return handler(case, ev, stage, scope, law) if handler is not None else scope
 
 
 def record_exception(case: CaseState, ev: RecordedEvent, rules: RuleSet) -> None:

@@ -10,7 +10,6 @@ counts as if it had been right from the start (STATUTORY.md §1).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 
 from ehcp_engine.domain.case import CaseState, Child, RecordedEvent, Stage
 from ehcp_engine.domain.errors import EventRefused
@@ -18,8 +17,8 @@ from ehcp_engine.domain.events import stage_of
 from ehcp_engine.domain.law import Law
 from workflows import effects
 from workflows.machine import Context, fire
-from workflows.registry import SPECS, spec_for
-from workflows.timers import Scope, apply_timers
+from workflows.registry import FALLBACK, SPECS, spec_for
+from workflows.timers import apply_timers
 
 
 def new_case(child: Child, rule_set_id: str) -> CaseState:
@@ -27,22 +26,23 @@ def new_case(child: Child, rule_set_id: str) -> CaseState:
 
 
 def apply_event(case: CaseState, ev: RecordedEvent, law: Law) -> None:
-    """Apply one event in place; raise EventRefused/EventInvalid (nothing is half-applied by the
-    caller, who folds into a fresh state or discards it)."""
+    """Apply one event in place; raise EventRefused/EventInvalid. The caller folds into a fresh
+    state and discards it on refusal, so nothing is ever half-applied."""
     if ev.type == "exception_recorded":
         effects.record_exception(case, ev, law.rules)
         return
-    if ev.type == "request_received":
-        scope = effects.open_request(case, ev)
+    opener = effects.OPENERS.get(ev.type)
+    if opener is not None:
+        _not_before_request(case, ev)
+        scope = opener(case, ev)
         apply_timers(case, ev, scope, law)
         return
     _not_before_request(case, ev)
     stages = _target_stages(case, ev)
-    scope = Scope(stage_key=stages[0].key)
-    scope = effects.before(case, ev, stages[0], scope)
+    scope = effects.before(case, ev, stages[0])
     for stage in stages:
         _move(case, stage, ev, law)
-    scope = effects.after(case, ev, stages[0], scope)
+    scope = effects.after(case, ev, stages[0], scope, law)
     apply_timers(case, ev, scope, law)
 
 
@@ -65,8 +65,19 @@ _NEEDS: dict[str, str] = {
     "assessment": "a decision to assess (assessment_agreed)",
     "draft": "a decision to issue a plan (plan_agreed)",
     "request": "a request for assessment (request_received)",
-    "plan": "a final plan (final_plan_issued)",
+    "plan": "a plan in force (final_plan_issued or plan_transferred_in)",
+    "annual_review": "a plan in force (final_plan_issued or plan_transferred_in)",
+    "mediation": "contact with the mediation adviser (mediation_adviser_contacted)",
+    "tribunal": "an appeal (appeal_registered)",
 }
+
+
+def _accepting(case: CaseState, stage_type: str, event_type: str) -> Stage | None:
+    """The most recent live stage of a type whose state allows the event (guards aside)."""
+    for stage in reversed(case.live_stages(stage_type)):
+        if event_type in SPECS[stage_type].allowed_from(stage.state):
+            return stage
+    return None
 
 
 def _target_stages(case: CaseState, ev: RecordedEvent) -> list[Stage]:
@@ -76,20 +87,21 @@ def _target_stages(case: CaseState, ev: RecordedEvent) -> list[Stage]:
         live = [s for name in ("request", "assessment", "draft") for s in case.live_stages(name)]
         if live:
             return live
-    stage_type = stage_of(ev.type)
-    if stage_type not in SPECS:
-        raise EventRefused(f"{ev.type} belongs to the {stage_type} stage, not available yet")
-    live = case.live_stages(stage_type)
-    if not live:
-        latest = case.latest(stage_type)
-        if latest is not None:
-            raise EventRefused(
-                f"{ev.type} is not allowed: the {stage_type} stage ended in '{latest.state}'"
-            )
+    kinds = (stage_of(ev.type), *FALLBACK.get(ev.type, ()))
+    for kind in kinds:
+        found = _accepting(case, kind, ev.type)
+        if found is not None:
+            return [found]
+    for kind in kinds:
+        live = case.live_stages(kind)
+        if live:
+            return [live[-1]]  # firing on it raises the "not allowed while …" refusal
+    latest = case.latest(kinds[0])
+    if latest is not None:
         raise EventRefused(
-            f"{ev.type} needs {_NEEDS.get(stage_type, f'a live {stage_type} stage')} first"
+            f"{ev.type} is not allowed: the {kinds[0]} stage ended in '{latest.state}'"
         )
-    return [live[-1]]
+    raise EventRefused(f"{ev.type} needs {_NEEDS.get(kinds[0], f'a live {kinds[0]} stage')} first")
 
 
 def _move(case: CaseState, stage: Stage, ev: RecordedEvent, law: Law) -> None:
@@ -104,8 +116,3 @@ def _move(case: CaseState, stage: Stage, ev: RecordedEvent, law: Law) -> None:
     stage.changed_on = ev.occurred_on
     if new_state in spec.final:
         stage.closed_on = ev.occurred_on
-
-
-def today_overdue(case: CaseState, today: date) -> list[str]:
-    """Keys of open deadlines past their due date today (display only)."""
-    return [d.key for d in case.deadlines.values() if d.display_status(today) == "overdue"]

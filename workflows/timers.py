@@ -39,6 +39,8 @@ def apply_timers(case: CaseState, ev: RecordedEvent, scope: Scope, law: Law) -> 
         for step in rule.steps:
             if ev.type in step.met_by:
                 _settle(case, rule, ev, scope, "met", step=step.id)
+            if ev.type in step.cancelled_by:
+                _settle(case, rule, ev, scope, "cancelled", step=step.id)
     for rule in law.rules.timers.values():
         if ev.type in rule.starts and _applies(rule, case, ev):
             _start(case, rule, ev, scope, law)
@@ -62,7 +64,7 @@ def _matches(
         return False
     if rule.per in ("advice_request", "setting", "decision"):
         return scope.subject_key is None or d.subject_key == scope.subject_key
-    if rule.per == "stage":
+    if rule.per in ("stage", "meeting"):
         return d.stage_key == scope.stage_key
     return True
 

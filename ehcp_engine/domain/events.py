@@ -31,6 +31,8 @@ ExceptionGround = Literal[
     "absence_from_area",
     "missed_appointment",
     "representations",
+    # SI 2020/471: in force 1 May – 25 Sep 2020 only (rule set 2020-coronavirus).
+    "coronavirus",
 ]
 ReviewOutcome = Literal["maintain", "amend", "cease"]
 
@@ -131,6 +133,125 @@ class EventCorrected(EventData):
         return self
 
 
+Participant = Literal[
+    "child_or_young_person", "parent", "setting", "health", "social_care", "other"
+]
+ProgressRating = Literal["achieved", "on_track", "partly", "not_yet", "no_longer_relevant"]
+CeaseReason = Literal[1, 2, 3, 4, 5, 6, 7, 8, 9]  # SEN2 cease reason codes (reference/sen2)
+OrderKind = Literal[
+    "assess",
+    "make_plan",
+    "amend",
+    "name_setting",
+    "continue",
+    "cease",
+    "recommendation",
+    "dismissed",
+]
+AppealType = Literal[
+    "refusal_to_assess",
+    "refusal_to_issue",
+    "contents",
+    "setting_only",
+    "refusal_to_reassess",
+    "refusal_to_amend",
+    "ceasing",
+]
+
+
+class MeetingScheduled(EventData):
+    meeting_on: date
+
+
+class OutcomeProgress(EventData):
+    outcome: str = Field(min_length=1, max_length=500)
+    rating: ProgressRating
+    note: str | None = Field(default=None, max_length=5000)
+
+
+class MeetingHeld(EventData):
+    """Reg 20(2)-(6): who took part, and progress towards each outcome, for the measures."""
+
+    participants: list[Participant] = Field(default_factory=list)
+    outcome_progress: list[OutcomeProgress] = Field(default_factory=list)
+
+
+class ReviewDecision(EventData):
+    outcome: ReviewOutcome
+    proposed_amendments: str | None = Field(default=None, max_length=20000)
+    reasons: str | None = Field(default=None, max_length=5000)
+
+    @model_validator(mode="after")
+    def _amendments_with_decision(self) -> ReviewDecision:
+        # R (L, M, P) v Devon CC [2022] EWHC 493: an amend decision must be sent with the
+        # proposed amendments (Reg 22(2)), not as a bare decision.
+        if self.outcome == "amend" and not self.proposed_amendments:
+            raise ValueError("a decision to amend must include the proposed_amendments")
+        return self
+
+
+class AmendedPlanIssued(EventData):
+    named_setting: str | None = Field(default=None, max_length=200)
+    names_next_setting: bool = False
+
+
+class CeaseEvent(EventData):
+    reason: CeaseReason
+
+
+class TransferIn(EventData):
+    from_la: str = Field(min_length=1, max_length=200)
+    plan_issued_on: date
+    last_review_on: date | None = None
+
+
+class TransferNotified(EventData):
+    to_la: str = Field(min_length=1, max_length=200)
+    moves_on: date | None = None
+
+
+class TransferredOut(EventData):
+    to_la: str = Field(min_length=1, max_length=200)
+
+
+class TransferNoticeSent(EventData):
+    will_reassess: bool = False
+    review_by: date | None = None
+
+
+class Post16Move(EventData):
+    moves_on: date
+    institution: str | None = Field(default=None, max_length=200)
+
+
+class Disputes(EventData):
+    """Names the decision disputed by the seq of its audit record; default: the latest open."""
+
+    decision_seq: int | None = Field(default=None, ge=1)
+
+
+class AdviserContacted(Disputes):
+    wants_mediation: bool
+
+
+class MediationHeld(EventData):
+    agreement: Literal["none", "full", "partial", "non_appealable"] = "none"
+
+
+class AppealRegistered(Disputes):
+    appeal_type: AppealType
+
+
+class OrderMade(EventData):
+    order: OrderKind
+
+
+class Concession(EventData):
+    """Reg 45: the LA will not oppose; `order` is what it concedes, complied with as if ordered."""
+
+    order: Literal["assess", "make_plan", "amend", "name_setting", "continue"]
+
+
 # event type -> (stage, data model). Stage "any" events touch whichever stage they name.
 VOCABULARY: dict[str, tuple[str, type[EventData]]] = {
     "request_received": ("request", RequestReceived),
@@ -148,55 +269,44 @@ VOCABULARY: dict[str, tuple[str, type[EventData]]] = {
     "final_plan_issued": ("draft", FinalPlanIssued),
     "exception_recorded": ("any", ExceptionRecorded),
     "event_corrected": ("any", EventCorrected),
+    # annual review (Act s.44; Regs 18-22)
+    "review_meeting_scheduled": ("annual_review", MeetingScheduled),
+    "review_invitations_sent": ("annual_review", NoData),
+    "review_advice_circulated": ("annual_review", NoData),
+    "review_meeting_held": ("annual_review", MeetingHeld),
+    "review_report_received": ("annual_review", NoData),
+    "review_decision_notified": ("annual_review", ReviewDecision),
+    "amendment_representations_received": ("annual_review", NoData),
+    "amended_plan_issued": ("annual_review", AmendedPlanIssued),
+    # the plan in force: reassessment, ceasing, transfers (Act ss.44-45, 47; Regs 15, 24-31)
+    "reassessment_requested": ("plan", NoData),
+    "reassessment_agreed": ("plan", NoData),
+    "reassessment_refused": ("plan", Reasons),
+    "cease_proposed": ("plan", CeaseEvent),
+    "cease_decided": ("plan", CeaseEvent),
+    "plan_ceased": ("plan", CeaseEvent),
+    "plan_transferred_in": ("plan", TransferIn),
+    "transfer_notice_sent": ("plan", TransferNoticeSent),
+    "plan_transfer_notified": ("plan", TransferNotified),
+    "plan_transferred_out": ("plan", TransferredOut),
+    "post16_move_proposed": ("plan", Post16Move),
+    # disagreement (Act ss.51-55; Regs 32-45; HESC rules)
+    "mediation_adviser_contacted": ("mediation", AdviserContacted),
+    "mediation_meeting_held": ("mediation", MediationHeld),
+    "mediation_not_possible": ("mediation", NoData),
+    "mediation_certificate_issued": ("mediation", NoData),
+    "mediation_agreement_done": ("mediation", NoData),
+    "appeal_registered": ("tribunal", AppealRegistered),
+    "tribunal_response_lodged": ("tribunal", NoData),
+    "tribunal_order_made": ("tribunal", OrderMade),
+    "appeal_withdrawn": ("tribunal", NoData),
+    "appeal_conceded": ("tribunal", Concession),
+    "order_complied": ("tribunal", NoData),
+    "recommendation_responded": ("tribunal", NoData),
 }
 
-# Events that STATUTORY.md names for stages built later (whole-lifecycle work). They are known
-# names, so timer rules may refer to them, but the API refuses them until their stage exists.
-LATER_STAGE_EVENTS: dict[str, str] = {
-    name: stage
-    for stage, names in {
-        "annual_review": [
-            "review_meeting_scheduled",
-            "review_invitations_sent",
-            "review_advice_circulated",
-            "review_meeting_held",
-            "review_report_received",
-            "review_decision_notified",
-            "amendment_representations_received",
-            "amended_plan_issued",
-        ],
-        "plan": [
-            "reassessment_requested",
-            "reassessment_agreed",
-            "reassessment_refused",
-            "cease_proposed",
-            "cease_decided",
-            "plan_ceased",
-            "plan_transferred_in",
-            "transfer_notice_sent",
-            "plan_transferred_out",
-            "plan_transfer_notified",
-            "post16_move_proposed",
-        ],
-        "mediation": [
-            "mediation_adviser_contacted",
-            "mediation_meeting_held",
-            "mediation_certificate_issued",
-            "mediation_not_possible",
-            "mediation_agreement_done",
-        ],
-        "tribunal": [
-            "appeal_registered",
-            "tribunal_response_lodged",
-            "tribunal_order_made",
-            "appeal_withdrawn",
-            "appeal_conceded",
-            "order_complied",
-            "recommendation_responded",
-        ],
-    }.items()
-    for name in names
-}
+# Events the engine knows by name but does not accept yet (none at present): rules may name them.
+LATER_STAGE_EVENTS: dict[str, str] = {}
 
 ALL_EVENT_TYPES: frozenset[str] = frozenset(VOCABULARY) | frozenset(LATER_STAGE_EVENTS)
 

@@ -44,7 +44,7 @@ CONDITIONS = frozenset(
         "names_next_setting",
     }
 )
-SUBJECTS = ("case", "advice_request", "setting", "stage", "decision")
+SUBJECTS = ("case", "advice_request", "setting", "stage", "meeting", "decision")
 
 
 class RuleError(ValueError):
@@ -60,6 +60,7 @@ class Step(_Strict):
     unit: str
     amount: int
     met_by: tuple[str, ...]
+    cancelled_by: tuple[str, ...] = ()
 
 
 class TimerRule(_Strict):
@@ -75,7 +76,7 @@ class TimerRule(_Strict):
     amount: int | None = None
     calculator: str | None = None
     anchor: str = "event"
-    per: Literal["case", "advice_request", "setting", "stage", "decision"] = "case"
+    per: Literal["case", "advice_request", "setting", "stage", "meeting", "decision"] = "case"
     when: str | None = None
     met_when: str | None = None
     guidance: bool = False
@@ -95,6 +96,7 @@ class TimerRule(_Strict):
         yield from self.closed_by
         for step in self.steps:
             yield from step.met_by
+            yield from step.cancelled_by
 
 
 class RuleSet(_Strict):
