@@ -22,6 +22,7 @@ class BodySizeLimit:
             await self._refuse(send)
             return
         seen = 0
+        refused = False
 
         async def counted() -> Any:
             nonlocal seen
@@ -31,10 +32,22 @@ class BodySizeLimit:
                 raise _TooLarge
             return message
 
+        async def guarded(message: Any) -> None:
+            # The app may catch _TooLarge while parsing the body (FastAPI answers 400 "error
+            # parsing the body"): whatever it answers then, the client gets the 413.
+            nonlocal refused
+            if seen > self.max_bytes:
+                if not refused:
+                    refused = True
+                    await self._refuse(send)
+                return
+            await send(message)
+
         try:
-            await self.app(scope, counted, send)
+            await self.app(scope, counted, guarded)
         except _TooLarge:
-            await self._refuse(send)
+            if not refused:
+                await self._refuse(send)
 
     async def _refuse(self, send: Any) -> None:
         body = json.dumps(

@@ -7,8 +7,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 
 from api.deps import ActorDep, ServicesDep
-from api.schemas import AuditRecordOut, CaseCreate, CaseList, CaseOut, ErrorOut, EventPost
+from api.schemas import (
+    DB_INT_MAX,
+    AuditRecordOut,
+    CaseCreate,
+    CaseList,
+    CaseOut,
+    ErrorOut,
+    EventPost,
+)
 from ehcp_engine.domain.case import Child
+from ehcp_engine.domain.errors import EventInvalid, NotFound
+from ehcp_engine.persistence.models import User
 from ehcp_engine.services import cases as case_service
 from ehcp_engine.services.policy import require
 from ehcp_engine.services.write_path import EventIn, record_event
@@ -19,11 +29,22 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _known(case_id: int) -> int:
+    """An id no row can have is an unknown case (404), not a database error."""
+    if not 1 <= case_id <= DB_INT_MAX:
+        raise NotFound(f"no case {case_id}")
+    return case_id
+
+
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CaseOut, responses=ERRORS)
 def open_case(body: CaseCreate, svc: ServicesDep, actor: ActorDep) -> dict[str, Any]:
     """Open a case with its request for an EHC needs assessment (starts the 6- and 20-week
     clocks)."""
     require(actor, "case.create")
+    if body.officer_id is not None:
+        with svc.sessions() as session:
+            if session.get(User, body.officer_id) is None:
+                raise EventInvalid("officer_id", f"no user {body.officer_id}")
     child = Child(
         given_name=body.child.given_name,
         family_name=body.child.family_name,
@@ -47,12 +68,12 @@ def open_case(body: CaseCreate, svc: ServicesDep, actor: ActorDep) -> dict[str, 
 def list_cases(
     svc: ServicesDep,
     actor: ActorDep,
-    officer: int | None = None,
-    stage: str | None = Query(default=None, max_length=30),
-    state: str | None = Query(default=None, max_length=30),
+    officer: Annotated[int | None, Query(ge=1, le=DB_INT_MAX)] = None,
+    stage: str | None = Query(default=None, max_length=30, pattern="^[a-z_]+$"),
+    state: str | None = Query(default=None, max_length=30, pattern="^[a-z_]+$"),
     overdue: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=DB_INT_MAX)] = 0,
 ) -> dict[str, Any]:
     """Cases sorted by their next deadline, with filters and pagination."""
     require(actor, "case.list")
@@ -65,7 +86,7 @@ def list_cases(
 @router.get("/{case_id}", response_model=CaseOut, responses=ERRORS)
 def read_case(case_id: int, svc: ServicesDep, actor: ActorDep) -> dict[str, Any]:
     require(actor, "case.read")
-    return case_service.case_view(svc, case_id)
+    return case_service.case_view(svc, _known(case_id))
 
 
 @router.post(
@@ -84,11 +105,11 @@ def post_event(case_id: int, body: EventPost, svc: ServicesDep, actor: ActorDep)
         data=body.data,
         expected_version=body.expected_version,
     )
-    record_event(svc, case_id=case_id, event=event, actor=actor)
+    record_event(svc, case_id=_known(case_id), event=event, actor=actor)
     return case_service.case_view(svc, case_id)
 
 
 @router.get("/{case_id}/audit", response_model=list[AuditRecordOut], responses=ERRORS)
 def read_audit(case_id: int, svc: ServicesDep, actor: ActorDep) -> list[dict[str, Any]]:
     require(actor, "audit.read")
-    return case_service.audit_view(svc, case_id)
+    return case_service.audit_view(svc, _known(case_id))

@@ -3,11 +3,32 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from ehcp_engine.domain.events import RequestSource
+
+# Ids and versions are INTEGER columns (32-bit on PostgreSQL): a larger number cannot name a row,
+# and binding one fails in the database driver rather than as a clear 4xx.
+DB_INT_MAX = 2**31 - 1
+
+
+def _nul_free(value: Any, where: str = "") -> Any:
+    """PostgreSQL text cannot hold NUL characters: refuse them here, with where they are."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError(f"{where + ': ' if where else ''}must not contain NUL (\\x00) characters")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _nul_free(key, where)
+            _nul_free(item, f"{where}.{key}" if where else str(key))
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            _nul_free(item, f"{where}.{i}" if where else str(i))
+    return value
+
+
+Text = Annotated[str, AfterValidator(_nul_free)]
 
 
 class _In(BaseModel):
@@ -15,8 +36,8 @@ class _In(BaseModel):
 
 
 class ChildIn(_In):
-    given_name: str = Field(min_length=1, max_length=100)
-    family_name: str = Field(min_length=1, max_length=100)
+    given_name: Text = Field(min_length=1, max_length=100)
+    family_name: Text = Field(min_length=1, max_length=100)
     date_of_birth: date
     # DfE unique pupil number: a letter, 11 digits, then a digit or (temporary UPN) a letter.
     upn: str | None = Field(default=None, pattern=r"^[A-Z][0-9]{11}[0-9A-Z]$")
@@ -28,20 +49,25 @@ class ChildIn(_In):
 class RequestIn(_In):
     received_on: date
     source: RequestSource
-    received_by: str | None = Field(default=None, max_length=200)
+    received_by: Text | None = Field(default=None, max_length=200)
 
 
 class CaseCreate(_In):
     child: ChildIn
     request: RequestIn
-    officer_id: int | None = None
+    officer_id: int | None = Field(default=None, ge=1, le=DB_INT_MAX)
 
 
 class EventPost(_In):
-    type: str = Field(min_length=1, max_length=60)
+    type: Text = Field(min_length=1, max_length=60)
     occurred_on: date
     data: dict[str, Any] = Field(default_factory=dict)
-    expected_version: int | None = Field(default=None, ge=0)
+    expected_version: int | None = Field(default=None, ge=0, le=DB_INT_MAX)
+
+    @field_validator("data")
+    @classmethod
+    def _data_nul_free(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return _nul_free(value)  # type: ignore[no-any-return]
 
 
 class ChildOut(BaseModel):

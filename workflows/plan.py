@@ -21,12 +21,20 @@ def _no_appeal_pending(ctx: Context) -> bool:
         and d.due_on >= ctx.event.occurred_on
         and ctx.case.facts.get("cease_decision") == d.subject_key
     ]
-    appeals = ctx.case.live_stages("tribunal")
-    return not windows and not appeals
+    return not windows and not _undecided_appeals(ctx)
+
+
+def _undecided_appeals(ctx: Context) -> list[str]:
+    """Appeals registered and not yet decided, withdrawn or conceded."""
+    return [
+        s.key
+        for s in ctx.case.live_stages("tribunal")
+        if s.state in ("registered", "response_lodged")
+    ]
 
 
 def _why_not_cease(ctx: Context) -> str:
-    if ctx.case.live_stages("tribunal"):
+    if _undecided_appeals(ctx):
         return "an appeal is live: the plan cannot cease until the tribunal decides"
     return (
         "the family's window to appeal the decision to cease is still open: the plan stays in "
