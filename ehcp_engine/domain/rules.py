@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -103,6 +103,9 @@ class RuleSet(_Strict):
     id: str
     title: str
     effective_from: date
+    # A temporary modification (e.g. SI 2020/471, 1 May – 25 Sep 2020) ends; a new law does not.
+    effective_to: date | None = None
+    extends: str | None = None
     timers: dict[str, TimerRule]
     exception_sets: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
@@ -158,7 +161,12 @@ class RuleBook:
     rule_sets: tuple[RuleSet, ...]
 
     def for_date(self, day: date) -> RuleSet:
-        in_force = [rs for rs in self.rule_sets if rs.effective_from <= day]
+        """The rule set in force on a day: the latest that started by then and has not ended."""
+        in_force = [
+            rs
+            for rs in self.rule_sets
+            if rs.effective_from <= day and (rs.effective_to is None or day <= rs.effective_to)
+        ]
         return in_force[-1] if in_force else self.rule_sets[0]
 
     def by_id(self, rule_set_id: str) -> RuleSet:
@@ -168,17 +176,44 @@ class RuleBook:
         raise KeyError(rule_set_id)
 
 
+def merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """A rule set that `extends` another: tables merge key by key, values replace."""
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merged(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _resolve_extends(raws: dict[str, tuple[Path, dict[str, Any]]]) -> list[RuleSet]:
+    by_id = {str(raw.get("id")): (path, raw) for path, raw in raws.values()}
+    rule_sets = []
+    for path, raw in raws.values():
+        parent = raw.get("extends")
+        if parent is not None:
+            if parent not in by_id or by_id[parent][1].get("extends"):
+                raise RuleError(f"{path}: extends '{parent}', which is not a base rule set here")
+            raw = merged(
+                {k: v for k, v in by_id[parent][1].items() if k not in ("effective_to",)}, raw
+            )
+        rule_sets.append(parse_rule_set(raw, str(path)))
+    return rule_sets
+
+
 def load_rule_book(rules_dir: Path) -> RuleBook:
     files = sorted(rules_dir.glob("*.toml"))
     if not files:
         raise RuleError(f"{rules_dir}: no rule sets (*.toml) found")
-    rule_sets = []
-    for path in files:
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise RuleError(f"{path}: not valid TOML: {exc}") from None
-        rule_sets.append(parse_rule_set(raw, str(path)))
+    rule_sets = _resolve_extends({str(p): (p, _read(p)) for p in files})
     rule_sets.sort(key=lambda rs: rs.effective_from)
     ids = [rs.id for rs in rule_sets]
     if len(set(ids)) != len(ids):

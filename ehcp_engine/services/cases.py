@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 
-from ehcp_engine.domain.calendar import national_curriculum_year
+from ehcp_engine.domain.calendar import academic_year_start, national_curriculum_year
 from ehcp_engine.domain.case import Child, display_status
 from ehcp_engine.domain.errors import DomainError, EventInvalid, NotFound
 from ehcp_engine.persistence.models import (
@@ -26,6 +26,7 @@ from ehcp_engine.services.write_path import (
     log_refusal,
     validate_event,
 )
+from workflows.phase_transfer import AGE_LIMIT, age_on
 from workflows.registry import SPECS
 
 
@@ -41,12 +42,13 @@ class NewCase:
 def create_case(svc: Services, new: NewCase, actor: Actor) -> int:
     """Open a case with its request (one transaction: no case without its first audit record)."""
     today = svc.clock.today()
-    if new.request.type != "request_received":
-        raise EventInvalid("request", "a case opens with a request_received")
+    if new.request.type not in ("request_received", "plan_transferred_in"):
+        raise EventInvalid("request", "a case opens with a request or a plan transferred in")
     data = validate_event(new.request, today)
     if new.child.date_of_birth > new.request.occurred_on:
         raise EventInvalid("child.date_of_birth", "the child is born after the request date")
     rules = svc.config.rule_book.for_date(new.request.occurred_on)
+    check_age(new.child, new.request.occurred_on, new.request.type)
     child = with_year_group(new.child, new.year_group, new.request.occurred_on)
     if child.school_structure and child.school_structure not in svc.config.schools.names():
         raise EventInvalid(
@@ -75,7 +77,7 @@ def create_case(svc: Services, new: NewCase, actor: Actor) -> int:
             session.flush()
             row.reference = f"EHC-{row.id:06d}"
             apply_in_transaction(
-                svc, session, row, "request_received", new.request.occurred_on, data, actor
+                svc, session, row, new.request.type, new.request.occurred_on, data, actor
             )
             return row.id
     except DomainError as refusal:
@@ -96,6 +98,37 @@ def with_year_group(child: Child, year_group: int | None, on: date) -> Child:
             f"({derived}); check the date of birth",
         )
     return replace(child, year_group_offset=offset)
+
+
+def check_age(child: Child, on: date, opening: str = "request_received") -> None:
+    """Refuse a date of birth that makes no sense for the case (a typing error, typically).
+
+    A request is for a child or young person, and a young person is under 25 (Act s.36(1),
+    s.83(2)); a plan may be kept until the end of the academic year in which the young person
+    turns 25 (Act s.46), so a plan transferred in is refused only after that.
+    """
+    age = age_on(child.date_of_birth, on)
+    if age < AGE_LIMIT:
+        return
+    if opening == "plan_transferred_in":
+        last = date(academic_year_start(_birthday(child.date_of_birth, AGE_LIMIT)).year + 1, 8, 31)
+        if on <= last:
+            return
+        why = f"a plan ends by the end of the academic year in which they turn {AGE_LIMIT} (s.46)"
+    else:
+        why = f"a request is for a child or young person under {AGE_LIMIT} (s.83(2))"
+    raise EventInvalid(
+        "child.date_of_birth",
+        f"the child would be {age} on {on}; {why}: check the date of birth",
+    )
+
+
+def _birthday(date_of_birth: date, years: int) -> date:
+    """The birthday on which `years` are reached (29 February's in a common year: 1 March)."""
+    try:
+        return date_of_birth.replace(year=date_of_birth.year + years)
+    except ValueError:
+        return date(date_of_birth.year + years, 3, 1)
 
 
 def _deadline_view(
