@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ehcp_engine.domain.calendar import CalendarSettings, StatutoryCalendar
 from ehcp_engine.domain.law import Law
+from ehcp_engine.domain.term_dates import TermDates, load_term_dates
 from ehcp_engine.domain.rules import RuleBook, RuleError, load_rule_book
 from ehcp_engine.domain.schools import SchoolStructures, load_school_structures
 
@@ -18,6 +19,7 @@ class EngineConfig:
     rule_book: RuleBook
     calendar: StatutoryCalendar
     schools: SchoolStructures = field(default_factory=SchoolStructures.default)
+    term_dates: TermDates = field(default_factory=TermDates)
 
     def law(self, rule_set_id: str) -> Law:
         """The law a case is folded under: its own rule set, this authority's calendar and
@@ -63,4 +65,5 @@ def load_engine_config(config_dir: Path) -> EngineConfig:
         rule_book=load_rule_book(config_dir / "rules"),
         calendar=StatutoryCalendar(_calendar_settings(config_dir / "calendar.toml")),
         schools=_school_structures(config_dir / "phase_transfer.toml"),
+        term_dates=load_term_dates(config_dir / "term_dates.toml"),
     )

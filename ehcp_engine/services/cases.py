@@ -20,6 +20,7 @@ from ehcp_engine.persistence.models import (
     StageRow,
 )
 from ehcp_engine.services.context import Actor, Services
+from ehcp_engine.services.proposals import closure_proposals
 from ehcp_engine.services.write_path import (
     EventIn,
     apply_in_transaction,
@@ -173,7 +174,7 @@ def case_view(svc: Services, case_id: int) -> dict[str, Any]:
     stage_ids = {s.key: s.id for s in stages}
     advice_ids = {a.key: a.id for a in advice}
     advice_due = {d.subject_key: d.due_on for d in deadlines if d.rule == "advice"}
-    return {
+    view: dict[str, Any] = {
         "id": row.id,
         "reference": row.reference,
         "version": row.version,
@@ -213,6 +214,8 @@ def case_view(svc: Services, case_id: int) -> dict[str, Any]:
             for a in advice
         ],
     }
+    view["proposed_exceptions"] = closure_proposals(view, svc.config.term_dates)
+    return view
 
 
 def _rows(session: Session, model: Any, case_id: int) -> list[Any]:
