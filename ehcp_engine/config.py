@@ -9,9 +9,9 @@ from pathlib import Path
 
 from ehcp_engine.domain.calendar import CalendarSettings, StatutoryCalendar
 from ehcp_engine.domain.law import Law
-from ehcp_engine.domain.term_dates import TermDates, load_term_dates
 from ehcp_engine.domain.rules import RuleBook, RuleError, load_rule_book
 from ehcp_engine.domain.schools import SchoolStructures, load_school_structures
+from ehcp_engine.domain.term_dates import TermDates, load_term_dates
 
 
 @dataclass(frozen=True)

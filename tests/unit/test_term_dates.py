@@ -33,7 +33,7 @@ def test_exactly_four_weeks_counts():
 def test_loader_refuses_a_closure_that_ends_before_it_starts(tmp_path):
     path = tmp_path / "term_dates.toml"
     path.write_text("[default]\nclosures = [{ from = 2026-09-01, to = 2026-07-22 }]\n")
-    with pytest.raises(RuleError, match="default.closures\\[0\\]"):
+    with pytest.raises(RuleError, match=r"default\.closures\[0\]"):
         load_term_dates(path)
 
 
