@@ -120,6 +120,30 @@ def rules_check(
         )
 
 
+@app.command()
+def diagrams(
+    out: Annotated[Path, typer.Option(help="where to write the stage diagrams")] = Path(
+        "docs/stages"
+    ),
+    check: Annotated[bool, typer.Option(help="only report files that are out of date")] = False,
+) -> None:
+    """Write (or --check) one Mermaid diagram per stage machine, drawn from workflows/."""
+    from workflows.diagrams import all_documents
+
+    stale = []
+    for name, text in all_documents().items():
+        path = out / name
+        if path.exists() and path.read_text(encoding="utf-8") == text:
+            continue
+        stale.append(path)
+        if not check:
+            out.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    for path in stale:
+        typer.echo(f"{'out of date' if check else 'wrote'}: {path}")
+    raise typer.Exit(1 if check and stale else 0)
+
+
 def main() -> None:
     app(prog_name="ehcp")
 
