@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import FastAPI
 from sqlalchemy import text
 
-from api import errors, routes_cases, routes_meta
+from api import errors, routes_cases, routes_meta, routes_phase_transfer
 from api.limits import BodySizeLimit
 from ehcp_engine.services.bootstrap import build_services
 from ehcp_engine.services.context import Services
@@ -25,6 +25,7 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
     errors.install(app)
     app.include_router(routes_cases.router)
     app.include_router(routes_meta.router)
+    app.include_router(routes_phase_transfer.router)
 
     @app.get("/healthz", tags=["meta"])
     def healthz() -> dict[str, Any]:

@@ -4,8 +4,12 @@ stack trace (it is logged)."""
 from __future__ import annotations
 
 import logging
+import math
+from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 
@@ -14,11 +18,31 @@ from ehcp_engine.domain.errors import DomainError, EventInvalid
 log = logging.getLogger("ehcp.api")
 
 
+def _renderable(value: Any) -> Any:
+    """Error details echo the caller's input: make what JSON cannot carry (lone surrogates, NaN,
+    infinities) printable, so a bad request gets its 4xx instead of failing to render (500)."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {_renderable(k): _renderable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_renderable(v) for v in value]
+    return value
+
+
+async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    detail = _renderable(jsonable_encoder(exc.errors()))
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     if isinstance(exc, EventInvalid):
-        return JSONResponse({"detail": exc.as_detail()}, status_code=422)
-    return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        return JSONResponse({"detail": _renderable(exc.as_detail())}, status_code=422)
+    return JSONResponse({"detail": _renderable(exc.detail)}, status_code=exc.status_code)
 
 
 async def _busy(request: Request, exc: Exception) -> JSONResponse:
@@ -36,6 +60,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(OperationalError, _busy)
     app.add_exception_handler(Exception, _unexpected)

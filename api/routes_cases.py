@@ -52,16 +52,43 @@ def open_case(body: CaseCreate, svc: ServicesDep, actor: ActorDep) -> dict[str, 
         upn=body.child.upn,
         school_structure=body.child.school_structure,
     )
-    request = EventIn(
-        type="request_received",
-        occurred_on=body.request.received_on,
-        data=body.request.model_dump(exclude={"received_on"}, exclude_none=True),
-    )
+    if body.transfer_in is not None:
+        request = EventIn(
+            type="plan_transferred_in",
+            occurred_on=body.transfer_in.transferred_on,
+            data=body.transfer_in.model_dump(exclude={"transferred_on"}, exclude_none=True),
+        )
+    else:
+        assert body.request is not None
+        request = EventIn(
+            type="request_received",
+            occurred_on=body.request.received_on,
+            data=body.request.model_dump(exclude={"received_on"}, exclude_none=True),
+        )
     new = case_service.NewCase(
         child=child, request=request, officer_id=body.officer_id, year_group=body.child.year_group
     )
-    case_id = case_service.create_case(svc, new, actor)
+    try:
+        case_id = case_service.create_case(svc, new, actor)
+    except EventInvalid as err:
+        raise _in_body_terms(err, "transfer_in" if body.transfer_in else "request") from None
     return case_service.case_view(svc, case_id)
+
+
+def _in_body_terms(err: EventInvalid, opening: str) -> EventInvalid:
+    """The opening is checked as an event: name the body's own fields in the 422
+    (request.received_on, not the event's occurred_on)."""
+    date_field = {"request": "received_on", "transfer_in": "transferred_on"}[opening]
+
+    def field(name: str) -> str:
+        if name == "occurred_on":
+            return f"{opening}.{date_field}"
+        if name.startswith("data."):
+            return f"{opening}.{name.removeprefix('data.')}"
+        return name
+
+    (first, message), *more = err.errors
+    return EventInvalid(field(first), message, [(field(f), m) for f, m in more])
 
 
 @router.get("", response_model=CaseList, responses=ERRORS)

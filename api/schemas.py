@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ehcp_engine.domain.events import RequestSource
 
@@ -14,21 +15,31 @@ from ehcp_engine.domain.events import RequestSource
 DB_INT_MAX = 2**31 - 1
 
 
-def _nul_free(value: Any, where: str = "") -> Any:
-    """PostgreSQL text cannot hold NUL characters: refuse them here, with where they are."""
-    if isinstance(value, str) and "\x00" in value:
-        raise ValueError(f"{where + ': ' if where else ''}must not contain NUL (\\x00) characters")
+def _storable(value: Any, where: str = "") -> Any:
+    """What the databases can store: no NUL characters (PostgreSQL text cannot hold them), no
+    lone surrogates (not UTF-8), no NaN or infinity (not JSON). Refused here, saying where, rather
+    than failing in the database as a 500."""
+    prefix = f"{where}: " if where else ""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError(f"{prefix}must not contain NUL (\\x00) characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(f"{prefix}is not valid Unicode (a lone surrogate)") from None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{prefix}must be a finite number")
     if isinstance(value, dict):
         for key, item in value.items():
-            _nul_free(key, where)
-            _nul_free(item, f"{where}.{key}" if where else str(key))
+            _storable(key, where)
+            _storable(item, f"{where}.{key}" if where else str(key))
     if isinstance(value, list):
         for i, item in enumerate(value):
-            _nul_free(item, f"{where}.{i}" if where else str(i))
+            _storable(item, f"{where}.{i}" if where else str(i))
     return value
 
 
-Text = Annotated[str, AfterValidator(_nul_free)]
+Text = Annotated[str, AfterValidator(_storable)]
 
 
 class _In(BaseModel):
@@ -52,10 +63,28 @@ class RequestIn(_In):
     received_by: Text | None = Field(default=None, max_length=200)
 
 
+class TransferIn(_In):
+    """Reg 15: a plan maintained by another authority, transferred in with the child."""
+
+    transferred_on: date
+    from_la: str = Field(min_length=1, max_length=200)
+    plan_issued_on: date
+    last_review_on: date | None = None
+
+
 class CaseCreate(_In):
+    """A case opens with a request for assessment, or with a plan transferred in (not both)."""
+
     child: ChildIn
-    request: RequestIn
+    request: RequestIn | None = None
+    transfer_in: TransferIn | None = None
     officer_id: int | None = Field(default=None, ge=1, le=DB_INT_MAX)
+
+    @model_validator(mode="after")
+    def _one_opening(self) -> CaseCreate:
+        if (self.request is None) == (self.transfer_in is None):
+            raise ValueError("give either request or transfer_in")
+        return self
 
 
 class EventPost(_In):
@@ -66,8 +95,8 @@ class EventPost(_In):
 
     @field_validator("data")
     @classmethod
-    def _data_nul_free(cls, value: dict[str, Any]) -> dict[str, Any]:
-        return _nul_free(value)  # type: ignore[no-any-return]
+    def _data_storable(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return _storable(value)  # type: ignore[no-any-return]
 
 
 class ChildOut(BaseModel):
@@ -127,6 +156,8 @@ class CaseOut(BaseModel):
     stages: list[StageOut]
     deadlines: list[DeadlineOut]
     advice_requests: list[AdviceRequestOut]
+    # Reg 10(4)(a)/(b) exceptions the engine proposes from settings' term dates, with evidence.
+    proposed_exceptions: list[dict[str, Any]] = []
 
 
 class CaseSummary(BaseModel):

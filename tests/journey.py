@@ -28,12 +28,21 @@ class Journey:
         *,
         born: date = date(2015, 3, 15),
         source: str = "parent",
+        year_group: int | None = None,
+        school_structure: str | None = None,
+        given_name: str = "Testchild",
     ) -> None:
         self.svc = svc
         svc.clock.set(max(svc.clock.today(), received_on))  # type: ignore[attr-defined]
-        child = Child(given_name="Testchild", family_name="Example", date_of_birth=born)
+        child = Child(
+            given_name=given_name,
+            family_name="Example",
+            date_of_birth=born,
+            school_structure=school_structure,
+        )
         request = EventIn("request_received", received_on, {"source": source})
-        self.case_id = create_case(svc, NewCase(child=child, request=request), OFFICER)
+        new = NewCase(child=child, request=request, year_group=year_group)
+        self.case_id = create_case(svc, new, OFFICER)
 
     def do(self, type_: str, on: date, **data: Any) -> dict[str, Any]:
         """Record an event (moving the clock to its date if needed) and return the case view."""

@@ -29,6 +29,7 @@ def _window_refusal(ctx: Context) -> str:
 
 
 COMMENT_WINDOW_CLOSED = Guard("comment_window_closed", _comment_window_closed, _window_refusal)
+_OPEN = ("drafting", "comments_window", "settings_consulted", "ready")
 
 SPEC = StageSpec(
     name="draft",
@@ -58,10 +59,8 @@ SPEC = StageSpec(
             "final_issued",
             (COMMENT_WINDOW_CLOSED,),
         ),
-        T(
-            "request_withdrawn",
-            ("drafting", "comments_window", "settings_consulted", "ready"),
-            "withdrawn",
-        ),
+        T("request_withdrawn", _OPEN, "withdrawn"),
+        # Late advice is still recorded while the plan is drafted (for Section K).
+        *(T("advice_received", (state,), state) for state in _OPEN),
     ),
 )

@@ -39,7 +39,14 @@ def open_request(case: CaseState, ev: RecordedEvent) -> Scope:
 
 
 def _advice_requested(case: CaseState, ev: RecordedEvent, stage: Stage) -> Scope:
-    key = case.next_key("advice")
+    received = ev.data.get("received_by_contributor_on")
+    if received and str(received) < ev.occurred_on.isoformat():
+        raise EventInvalid(
+            "data.received_by_contributor_on",
+            f"{received} is before the advice was requested ({ev.occurred_on})",
+        )
+    # Keyed by the request's own audit seq: stable whatever order the history folds in.
+    key = f"advice-{ev.seq}"
     case.advice_requests[key] = AdviceRequest(
         key=key,
         stage_key=stage.key,
@@ -63,6 +70,11 @@ def _setting(case: CaseState, ev: RecordedEvent, stage: Stage) -> Scope:
     return Scope(stage.key, subject)
 
 
+def _still_running(case: CaseState, advice_key: str) -> bool:
+    deadline = case.deadlines.get(f"advice:{advice_key}")
+    return deadline is None or deadline.status != "cancelled"
+
+
 def _advice_request_for(case: CaseState, ev: RecordedEvent, stage: Stage) -> AdviceRequest:
     key = ev.data.get("advice_request_key")
     if key:
@@ -76,7 +88,7 @@ def _advice_request_for(case: CaseState, ev: RecordedEvent, stage: Stage) -> Adv
     open_ = [
         a
         for a in case.advice_requests.values()
-        if a.stage_key == stage.key and a.advice_type == kind and a.received_on is None
+        if a.advice_type == kind and a.received_on is None and _still_running(case, a.key)
     ]
     if len(open_) != 1:
         how_many = "no" if not open_ else f"{len(open_)}"
@@ -153,6 +165,8 @@ def after(case: CaseState, ev: RecordedEvent, stage: Stage, scope: Scope, law: L
 def record_exception(case: CaseState, ev: RecordedEvent, rules: RuleSet) -> None:
     """STATUTORY §2: an exception never moves a due date; it marks the deadline so a late act
     counts as `missed_exception`. A ground outside the timer's exception set is refused."""
+    if case.request_on is not None and ev.occurred_on < case.request_on:
+        raise EventRefused(f"the exception is dated before the request ({case.request_on})")
     deadline = _exception_target(case, ev, rules)
     grounds = rules.grounds_for(deadline.rule)
     ground = str(ev.data["ground"])
@@ -163,8 +177,6 @@ def record_exception(case: CaseState, ev: RecordedEvent, rules: RuleSet) -> None
             f"'{ground}' is not a ground for {deadline.rule} ({deadline.source}); "
             f"allowed: {allowed}",
         )
-    if case.request_on is not None and ev.occurred_on < case.request_on:
-        raise EventRefused(f"the exception is dated before the request ({case.request_on})")
     deadline.exception = {
         "ground": ground,
         "from": ev.data.get("from"),
@@ -179,11 +191,16 @@ def record_exception(case: CaseState, ev: RecordedEvent, rules: RuleSet) -> None
 
 
 def _exception_target(case: CaseState, ev: RecordedEvent, rules: RuleSet) -> Deadline:
-    key = ev.data.get("deadline_key")
-    if key:
-        if str(key) not in case.deadlines:
-            raise EventInvalid("data.rule", f"no deadline {key} on this case")
-        candidates = [case.deadlines[str(key)]]
+    ref = ev.data.get("deadline_key")
+    if ref:
+        timer, _, started_by = str(ref).partition("@")
+        candidates = [
+            d
+            for d in case.deadlines.values()
+            if d.key.split(":")[0] == timer and str(d.started_by) == started_by
+        ]
+        if not candidates:
+            raise EventInvalid("data.rule", f"no deadline {ref} on this case")
     else:
         rule = str(ev.data.get("rule"))
         if rule not in rules.timers:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ehcp_engine.domain.case import CaseState, Child, RecordedEvent, Stage
-from ehcp_engine.domain.errors import EventRefused
+from ehcp_engine.domain.errors import DomainError, EventRefused
 from ehcp_engine.domain.events import stage_of
 from ehcp_engine.domain.law import Law
 from workflows import effects
@@ -29,6 +29,7 @@ def apply_event(case: CaseState, ev: RecordedEvent, law: Law) -> None:
     """Apply one event in place; raise EventRefused/EventInvalid. The caller folds into a fresh
     state and discards it on refusal, so nothing is ever half-applied."""
     if ev.type == "exception_recorded":
+        _not_before_request(case, ev)
         effects.record_exception(case, ev, law.rules)
         return
     opener = effects.OPENERS.get(ev.type)
@@ -47,13 +48,32 @@ def apply_event(case: CaseState, ev: RecordedEvent, law: Law) -> None:
 
 
 def fold(child: Child, law: Law, history: Iterable[RecordedEvent]) -> CaseState:
+    """Fold a history (already in the order things happened). A refusal carries the event that
+    could not be applied, so the write path can say which later event a backdated one breaks."""
+    events = list(history)
     case = new_case(child, law.rules.id)
-    for ev in history:
-        apply_event(case, ev, law)
+    # The case opened with the first request (or transfer) entered, not the earliest-dated one:
+    # a request keyed later but dated before it is refused as dated before the request.
+    openers = sorted((e for e in events if e.type in OPENING), key=lambda e: e.seq)
+    case.opened_on = openers[0].occurred_on if openers else None
+    for ev in events:
+        try:
+            apply_event(case, ev, law)
+        except DomainError as err:
+            err.event = ev  # type: ignore[attr-defined]
+            raise
     return case
 
 
+OPENING = ("request_received", "plan_transferred_in")
+
+
 def _not_before_request(case: CaseState, ev: RecordedEvent) -> None:
+    if case.request_on is None and case.opened_on is not None and ev.occurred_on < case.opened_on:
+        raise EventRefused(
+            f"{ev.type} is dated {ev.occurred_on}, before the request was received "
+            f"({case.opened_on}): no event may be dated before the request"
+        )
     if case.request_on is not None and ev.occurred_on < case.request_on:
         raise EventRefused(
             f"{ev.type} is dated {ev.occurred_on}, before the request was received "

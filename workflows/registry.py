@@ -20,7 +20,11 @@ SPECS: dict[str, StageSpec] = {
 
 # Events that fall back to another stage when no live stage of their own accepts them: an amended
 # plan outside a review (after reassessment, or to comply with a tribunal order) is the plan's.
-FALLBACK: dict[str, tuple[str, ...]] = {"amended_plan_issued": ("plan",)}
+FALLBACK: dict[str, tuple[str, ...]] = {
+    "amended_plan_issued": ("plan",),
+    # Advice that arrives after the decision to issue is still recorded, for the draft.
+    "advice_received": ("draft",),
+}
 
 
 def spec_for(stage: str) -> StageSpec:

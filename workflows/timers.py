@@ -95,7 +95,8 @@ def settle(d: Deadline, on: date, how: str) -> None:
 
 
 def status_when_met(d: Deadline) -> str:
-    if d.met_on is None or d.met_on <= d.due_on:
+    # A family's own window is never the authority's breach, however late they act in it.
+    if d.met_on is None or d.met_on <= d.due_on or d.window:
         return "met"
     return "missed_exception" if d.exception else "missed"
 
@@ -106,6 +107,8 @@ def _start(case: CaseState, rule: TimerRule, ev: RecordedEvent, scope: Scope, la
     if rule.per == "decision":
         # Each appealable decision has its own mediation and appeal windows (Act s.51(2)).
         subject = f"decision-{ev.seq}"
+    elif rule.per == "event":
+        subject = f"event-{ev.seq}"
     owner = subject if rule.per != "stage" and subject else scope.stage_key
     for suffix, starts_on, due in _due_dates(rule, anchor, case, ev, law):
         key = f"{rule.id}{suffix}:{owner}"
@@ -121,6 +124,7 @@ def _start(case: CaseState, rule: TimerRule, ev: RecordedEvent, scope: Scope, la
             source=rule.source,
             guidance=rule.guidance,
             window=rule.window,
+            started_by=ev.seq,
         )
 
 

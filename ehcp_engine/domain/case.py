@@ -67,6 +67,8 @@ class Deadline:
     # The family's own window (comments, mediation, appeal): it runs out, it is never overdue.
     window: bool = False
     subject_key: str | None = None
+    # The audit seq of the event that started it: a reference that survives renumbering.
+    started_by: int = 0
     status: str = "open"
     met_on: date | None = None
     exception: dict[str, Any] | None = None
@@ -99,6 +101,8 @@ class CaseState:
     rule_set_id: str
     child: Child
     request_on: date | None = None
+    # The date the case opened (its first request or transfer in): nothing may be dated before.
+    opened_on: date | None = None
     stages: dict[str, Stage] = field(default_factory=dict)
     deadlines: dict[str, Deadline] = field(default_factory=dict)
     advice_requests: dict[str, AdviceRequest] = field(default_factory=dict)

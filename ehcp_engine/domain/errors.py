@@ -15,6 +15,9 @@ class DomainError(Exception):
         super().__init__(detail)
         self.detail = detail
 
+    def __str__(self) -> str:
+        return self.detail
+
 
 class EventRefused(DomainError):
     """The event is well formed but the case's state does not allow it (HTTP 409)."""

@@ -44,7 +44,7 @@ CONDITIONS = frozenset(
         "names_next_setting",
     }
 )
-SUBJECTS = ("case", "advice_request", "setting", "stage", "meeting", "decision")
+SUBJECTS = ("case", "advice_request", "setting", "stage", "meeting", "decision", "event")
 
 
 class RuleError(ValueError):
@@ -76,7 +76,9 @@ class TimerRule(_Strict):
     amount: int | None = None
     calculator: str | None = None
     anchor: str = "event"
-    per: Literal["case", "advice_request", "setting", "stage", "meeting", "decision"] = "case"
+    per: Literal["case", "advice_request", "setting", "stage", "meeting", "decision", "event"] = (
+        "case"
+    )
     when: str | None = None
     met_when: str | None = None
     guidance: bool = False

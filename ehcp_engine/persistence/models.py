@@ -32,6 +32,27 @@ class Base(DeclarativeBase):
     }
 
 
+class Team(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class Organisation(Base):
+    """A contributing service (EP service, health, social care, a school) that gives advice."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(30), default="other")
+    # A shared inbox, used when no named contributor user belongs to the organisation.
+    email: Mapped[str | None] = mapped_column(String(320))
+    # Where overdue advice is escalated (the contributor's service manager).
+    manager_email: Mapped[str | None] = mapped_column(String(320))
+
+
 class User(Base):
     __tablename__ = "users"
 
@@ -41,6 +62,13 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # Channels this user wants messages on, in order: "email", "sms", "inapp" (always kept).
+    channels: Mapped[list[str]] = mapped_column(
+        JSON, default=lambda: ["email", "inapp"], server_default='["email", "inapp"]'
+    )
+    phone: Mapped[str | None] = mapped_column(String(30))
 
 
 class ApiToken(Base):
@@ -64,6 +92,8 @@ class Case(Base):
     rule_set: Mapped[str] = mapped_column(String(40))
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
+    # Where statutory notices go (Reg 4 etc.: notices to the parent or young person).
+    family_email: Mapped[str | None] = mapped_column(String(320))
     date_of_birth: Mapped[date] = mapped_column(Date)
     upn: Mapped[str | None] = mapped_column(String(13))
     year_group_offset: Mapped[int] = mapped_column(Integer, default=0)
@@ -112,6 +142,7 @@ class DeadlineRow(Base):
     exception: Mapped[dict[str, Any] | None]
     source: Mapped[str] = mapped_column(String(200))
     guidance: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_by: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     window: Mapped[bool] = mapped_column("family_window", Boolean, default=False)
     # Written by the scheduler, not the fold: never compared in replay.
     reminded_at: Mapped[datetime | None]
@@ -168,6 +199,69 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Who and how: a user (for the in-app inbox and preferences) or a bare address.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(20), default="email")
+    kind: Mapped[str] = mapped_column(String(20), default="info")
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    # Retries with backoff; a claimed message is leased so a crashed sender's work is retried.
+    next_attempt_at: Mapped[datetime | None]
+    lease_until: Mapped[datetime | None]
+    provider_ref: Mapped[str | None] = mapped_column(String(200))
+    read_at: Mapped[datetime | None]
+
+
+class ReminderStep(Base):
+    """One step of a reminder plan done for one deadline and audience: the unique key is the
+    claim, so a sweep run twice, or by two schedulers at once, sends each step once."""
+
+    __tablename__ = "reminder_steps"
+    __table_args__ = (UniqueConstraint("deadline_id", "step", "audience"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id", ondelete="CASCADE"))
+    step: Mapped[str] = mapped_column(String(40))
+    audience: Mapped[str] = mapped_column(String(30))
+    fire_on: Mapped[date] = mapped_column(Date)
+    done_at: Mapped[datetime]
+    outcome: Mapped[str] = mapped_column(String(20))  # queued | superseded | no_recipient
+
+
+class JobRun(Base):
+    """Every run of a scheduled job, and every run that was missed while the service was down."""
+
+    __tablename__ = "job_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(60), index=True)
+    scheduled_for: Mapped[datetime | None]
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    outcome: Mapped[str] = mapped_column(String(20))  # running | ok | failed | missed
+    detail: Mapped[str] = mapped_column(Text, default="")
+    host: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Notice(Base):
+    """Proof of service of a statutory notice: how and when it went, when it counts as served,
+    and any failure, which opens a task for the officer to re-send by another route."""
+
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("case_id", "seq", "route"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(60))
+    route: Mapped[str] = mapped_column(String(20))  # email | post | hand | notify_email
+    addressee: Mapped[str] = mapped_column(String(320))
+    sent_at: Mapped[datetime | None]
+    served_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # pending | sent | failed
+    failure: Mapped[str | None] = mapped_column(Text)
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+    task_open: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
 
 
 class AccessLog(Base):

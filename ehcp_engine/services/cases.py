@@ -46,10 +46,8 @@ def create_case(svc: Services, new: NewCase, actor: Actor) -> int:
     if new.request.type not in ("request_received", "plan_transferred_in"):
         raise EventInvalid("request", "a case opens with a request or a plan transferred in")
     data = validate_event(new.request, today)
-    if new.child.date_of_birth > new.request.occurred_on:
-        raise EventInvalid("child.date_of_birth", "the child is born after the request date")
+    check_date_of_birth(new.child, new.request.occurred_on, new.request.type)
     rules = svc.config.rule_book.for_date(new.request.occurred_on)
-    check_age(new.child, new.request.occurred_on, new.request.type)
     child = with_year_group(new.child, new.year_group, new.request.occurred_on)
     if child.school_structure and child.school_structure not in svc.config.schools.names():
         raise EventInvalid(
@@ -101,13 +99,16 @@ def with_year_group(child: Child, year_group: int | None, on: date) -> Child:
     return replace(child, year_group_offset=offset)
 
 
-def check_age(child: Child, on: date, opening: str = "request_received") -> None:
+def check_date_of_birth(child: Child, on: date, opening: str = "request_received") -> None:
     """Refuse a date of birth that makes no sense for the case (a typing error, typically).
 
-    A request is for a child or young person, and a young person is under 25 (Act s.36(1),
-    s.83(2)); a plan may be kept until the end of the academic year in which the young person
-    turns 25 (Act s.46), so a plan transferred in is refused only after that.
+    The child must be born by the day the case opens. A request is for a child or young person,
+    and a young person is under 25 (Act s.36(1), s.83(2)); a plan may be kept until the end of
+    the academic year in which the young person turns 25 (Act s.46), so a plan transferred in is
+    refused only after that.
     """
+    if child.date_of_birth > on:
+        raise EventInvalid("child.date_of_birth", "the child is born after the request date")
     age = age_on(child.date_of_birth, on)
     if age < AGE_LIMIT:
         return

@@ -25,7 +25,9 @@ def as_recorded(rec: AuditEvent) -> RecordedEvent:
 
 
 def effective_history(records: Iterable[AuditEvent | RecordedEvent]) -> list[RecordedEvent]:
-    """The events to fold, in seq order, corrections applied and corrections themselves left out."""
+    """The events to fold, corrections applied and corrections themselves left out, in the order
+    they happened: by occurred_on, then by entry (seq). An event entered late takes its legal
+    place, so deadlines come from occurred_on whatever order officers typed (STATUTORY.md §1)."""
     events = [r if isinstance(r, RecordedEvent) else as_recorded(r) for r in records]
     by_seq = {e.seq: e for e in events if e.type != "event_corrected"}
     voided: set[int] = set()
@@ -35,7 +37,8 @@ def effective_history(records: Iterable[AuditEvent | RecordedEvent]) -> list[Rec
             voided.add(target)
         elif target in by_seq:
             by_seq[target] = corrected(by_seq[target], correction.data)
-    return [e for seq, e in sorted(by_seq.items()) if seq not in voided]
+    kept = [e for seq, e in by_seq.items() if seq not in voided]
+    return sorted(kept, key=lambda e: (e.occurred_on, e.seq))
 
 
 def corrected(original: RecordedEvent, correction: dict[str, Any]) -> RecordedEvent:
@@ -48,8 +51,14 @@ def corrected(original: RecordedEvent, correction: dict[str, Any]) -> RecordedEv
     return replace(original, occurred_on=occurred_on, data=data)
 
 
-def check_correction(events: Sequence[RecordedEvent], correction: dict[str, Any]) -> None:
-    """Refuse a correction of a record that does not exist, of a correction, or with bad data."""
+def check_correction(
+    events: Sequence[RecordedEvent], correction: dict[str, Any], today: date
+) -> None:
+    """Refuse a correction of a record that does not exist, of a correction, into the future,
+    or with bad data."""
+    new_date = correction.get("occurred_on")
+    if new_date and date.fromisoformat(str(new_date)) > today:
+        raise EventInvalid("data.occurred_on", f"{new_date} is in the future (today is {today})")
     target = {e.seq: e for e in events}.get(int(correction["seq"]))
     if target is None:
         raise EventInvalid("data.seq", f"no record {correction['seq']} on this case")

@@ -29,6 +29,7 @@ DEADLINE_FIELDS = (
     "source",
     "guidance",
     "window",
+    "started_by",
 )
 ADVICE_FIELDS = (
     "stage_key",

@@ -11,6 +11,7 @@ A refusal rolls everything back; the refusal itself goes to the access log.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -23,12 +24,19 @@ from audit import log as audit_log
 from ehcp_engine.domain.case import CaseState, Child, RecordedEvent
 from ehcp_engine.domain.errors import DomainError, EventInvalid, NotFound, VersionConflict
 from ehcp_engine.domain.events import LATER_STAGE_EVENTS, VOCABULARY, data_model
-from ehcp_engine.persistence.models import AccessLog, AdviceRequestRow, Case, DeadlineRow
+from ehcp_engine.domain.law import Law
+from ehcp_engine.persistence.models import (
+    AccessLog,
+    AdviceRequestRow,
+    AuditEvent,
+    Case,
+    DeadlineRow,
+)
 from ehcp_engine.services.context import Actor, Services
 from ehcp_engine.services.history import check_correction, effective_history
 from ehcp_engine.services.projection import write_projection
 from notifications.outbox import enqueue, messages_for
-from workflows.journey import apply_event, fold
+from workflows.journey import fold
 
 
 @dataclass(frozen=True)
@@ -54,7 +62,19 @@ def validate_event(ev: EventIn, today: date) -> dict[str, Any]:
         model = data_model(ev.type).model_validate(ev.data)
     except ValidationError as exc:
         raise EventInvalid.from_pydantic(exc.errors(), "data") from None
+    _no_future_facts(model, today)
     return model.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+# Data fields that record something that has already happened (unlike a meeting's date).
+PAST_FACTS = ("received_by_contributor_on", "plan_issued_on", "last_review_on")
+
+
+def _no_future_facts(model: Any, today: date) -> None:
+    for name in PAST_FACTS:
+        value = getattr(model, name, None)
+        if isinstance(value, date) and value > today:
+            raise EventInvalid(f"data.{name}", f"{value} is in the future (today is {today})")
 
 
 def child_of(row: Case) -> Child:
@@ -114,12 +134,8 @@ def apply_in_transaction(
     data = resolve_references(session, row.id, type_, data)
     new = RecordedEvent(seq=seq, type=type_, occurred_on=occurred_on, data=data)
     if type_ == "event_corrected":
-        history = effective_history([*records, new])
-        check_correction(effective_history(records), data)
-        state = fold(child_of(row), law, history)
-    else:
-        state = fold(child_of(row), law, effective_history(records))
-        apply_event(state, new, law)
+        check_correction(effective_history(records), data, svc.clock.today())
+    state = _fold_with(child_of(row), law, records, new)
     write_projection(session, row.id, state)
     now = svc.clock.now()
     audit_log.append(
@@ -145,6 +161,24 @@ def apply_in_transaction(
     return state
 
 
+def _fold_with(
+    child: Child, law: Law, records: Sequence[AuditEvent], new: RecordedEvent
+) -> CaseState:
+    """Fold the history with the new event in its legal place; if that breaks a later event,
+    say so in terms of the event being recorded."""
+    try:
+        return fold(child, law, effective_history([*records, new]))
+    except DomainError as err:
+        broken: RecordedEvent | None = getattr(err, "event", None)
+        if broken is None or broken.seq == new.seq or new.type == "event_corrected":
+            raise
+        err.detail = (
+            f"{new.type} dated {new.occurred_on} cannot be recorded: it would make the later "
+            f"{broken.type} of {broken.occurred_on} (record {broken.seq}) invalid: {err.detail}"
+        )
+        raise
+
+
 def _update_case_summary(row: Case, state: CaseState, now: Any) -> None:
     """Columns the caseload list sorts and filters on, kept with the projection."""
     row.request_on = state.request_on
@@ -168,14 +202,15 @@ def resolve_references(
             raise EventInvalid("data.advice_request_id", "no such advice request on this case")
         return {**data, "advice_request_key": key}
     if type_ == "exception_recorded" and isinstance(data.get("rule"), int):
-        key = session.scalar(
-            select(DeadlineRow.key).where(
+        found = session.execute(
+            select(DeadlineRow.key, DeadlineRow.started_by).where(
                 DeadlineRow.case_id == case_id, DeadlineRow.id == data["rule"]
             )
-        )
-        if key is None:
+        ).first()
+        if found is None:
             raise EventInvalid("data.rule", f"no deadline {data['rule']} on this case")
-        return {**data, "deadline_key": key}
+        # The timer (with its step) and the event that started it name the deadline stably.
+        return {**data, "deadline_key": f"{found.key.split(':')[0]}@{found.started_by}"}
     return data
 
 
