@@ -2,30 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
 from sqlalchemy import text
 
-from api import errors, routes_cases, routes_meta, routes_phase_transfer
+from api import errors, routes_cases, routes_messages, routes_meta, routes_phase_transfer
 from api.limits import BodySizeLimit
 from ehcp_engine.services.bootstrap import build_services
 from ehcp_engine.services.context import Services
+from ehcp_engine.services.scheduler import start
 from ehcp_engine.settings import Settings
 
 
+@asynccontextmanager
+async def _scheduler_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    scheduler = start(app.state.services)
+    try:
+        yield
+    finally:
+        scheduler.shutdown(wait=False)
+
+
 def create_app(services: Services | None = None, settings: Settings | None = None) -> FastAPI:
+    """The app. Built from settings (as `ehcp serve` does) it also runs the scheduler, unless
+    EHCP_SCHEDULER=false; built around given services (tests) it never does."""
     settings = settings or Settings()
+    with_scheduler = services is None and settings.scheduler
     app = FastAPI(
         title="EHCP lifecycle engine",
         version="0.1.0",
         description="Statutory stages, timers and audit log for Education, Health and Care plans.",
+        lifespan=_scheduler_lifespan if with_scheduler else None,
     )
     app.state.services = services or build_services(settings)
     errors.install(app)
     app.include_router(routes_cases.router)
     app.include_router(routes_meta.router)
     app.include_router(routes_phase_transfer.router)
+    app.include_router(routes_messages.router)
 
     @app.get("/healthz", tags=["meta"])
     def healthz() -> dict[str, Any]:

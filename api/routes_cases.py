@@ -66,7 +66,11 @@ def open_case(body: CaseCreate, svc: ServicesDep, actor: ActorDep) -> dict[str, 
             data=body.request.model_dump(exclude={"received_on"}, exclude_none=True),
         )
     new = case_service.NewCase(
-        child=child, request=request, officer_id=body.officer_id, year_group=body.child.year_group
+        child=child,
+        request=request,
+        officer_id=body.officer_id,
+        year_group=body.child.year_group,
+        family_email=body.family_email,
     )
     try:
         case_id = case_service.create_case(svc, new, actor)

@@ -78,6 +78,10 @@ class CaseCreate(_In):
     child: ChildIn
     request: RequestIn | None = None
     transfer_in: TransferIn | None = None
+    # The parent's or young person's email for statutory notices (proof of service is kept).
+    family_email: str | None = Field(
+        default=None, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+    )
     officer_id: int | None = Field(default=None, ge=1, le=DB_INT_MAX)
 
     @model_validator(mode="after")

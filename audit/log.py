@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ehcp_engine.persistence.models import AuditEvent
+from ehcp_engine.persistence.models import AuditEvent, Case
 
 GENESIS = "0" * 64
 
@@ -139,15 +139,33 @@ def verify_chain(records: Sequence[AuditEvent]) -> Iterator[BrokenLink]:
 
 
 def verify(session: Session, case_ids: Sequence[int] | None = None) -> list[BrokenLink]:
+    """Every chain link, and each chain's tip against the case's recorded last hash (so the
+    newest records cannot be deleted unnoticed)."""
     query = select(AuditEvent).order_by(AuditEvent.case_id, AuditEvent.seq)
+    tips_query = select(Case.id, Case.last_hash)
     if case_ids is not None:
         query = query.where(AuditEvent.case_id.in_(case_ids))
+        tips_query = tips_query.where(Case.id.in_(case_ids))
+    tips = {case_id: tip for case_id, tip in session.execute(tips_query).all()}
     problems: list[BrokenLink] = []
     current: list[AuditEvent] = []
     for rec in session.scalars(query).yield_per(2000):
         if current and current[0].case_id != rec.case_id:
-            problems.extend(verify_chain(current))
+            problems.extend(_check_case(current, tips))
             current = []
         current.append(rec)
-    problems.extend(verify_chain(current))
+    problems.extend(_check_case(current, tips))
     return problems
+
+
+def _check_case(records: Sequence[AuditEvent], tips: dict[int, str]) -> Iterator[BrokenLink]:
+    if not records:
+        return
+    yield from verify_chain(records)
+    case_id, last = records[-1].case_id, records[-1]
+    if tips.get(case_id) and tips[case_id] != last.hash:
+        yield BrokenLink(
+            case_id,
+            last.seq,
+            "the case's last recorded hash is not this record's: newer records are missing",
+        )

@@ -30,6 +30,21 @@ class Settings(BaseSettings):
     secret_key: str = DEFAULT_SECRET
     max_body_bytes: int = 1_000_000
     la_name: str = "Exampleshire County Council"
+    # Links in messages point here (messages never carry the child's details).
+    base_url: str = "http://127.0.0.1:8000"
+    # Run the scheduler inside `ehcp serve` (the single-machine default); set false on API
+    # processes when a separate `ehcp scheduler` runs.
+    scheduler: bool = True
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "send-team@example.gov.uk"
+    notify_api_key: str | None = None
+    notify_base_url: str = "https://api.notifications.service.gov.uk"
+    notify_email_template_id: str = "00000000-0000-0000-0000-000000000000"
+    notify_sms_template_id: str | None = None
 
     @model_validator(mode="after")
     def _no_default_secret_in_production(self) -> Settings:

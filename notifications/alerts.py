@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import exists, select
+from sqlalchemy.orm import aliased
 
 from ehcp_engine.persistence.models import Case, DeadlineRow
 from notifications.outbox import queue
@@ -52,7 +53,8 @@ def _alert(
 
 def twenty_weeks_at_risk(ctx: SweepContext) -> None:
     weeks = ctx.config.at_risk_after_weeks
-    drafted = exists().where(DeadlineRow.case_id == Case.id, DeadlineRow.rule == "draft_comments")
+    draft = aliased(DeadlineRow)
+    drafted = exists().where(draft.case_id == DeadlineRow.case_id, draft.rule == "draft_comments")
     rows = ctx.session.execute(
         select(DeadlineRow, Case.officer_id, Case.reference)
         .join(Case, Case.id == DeadlineRow.case_id)

@@ -33,6 +33,26 @@ MEETING_AHEAD = Guard(
     ),
 )
 
+
+def _comments_heard(ctx: Context) -> bool:
+    """Reg 22(2)-(3): the amended plan follows the 15-day window for representations, unless
+    the family has already made them."""
+    window = ctx.case.deadlines.get(f"amendment_comments:{ctx.stage.key}")
+    if window is None or window.status == "met":
+        return True
+    return ctx.event.occurred_on > window.due_on
+
+
+COMMENTS_HEARD = Guard(
+    "comment_window_closed",
+    _comments_heard,
+    lambda ctx: (
+        "the family's 15-day window to comment on the proposed amendments runs until "
+        f"{ctx.case.deadlines[f'amendment_comments:{ctx.stage.key}'].due_on} (Reg 22(2)) and no "
+        "representations have been received: the amended plan cannot be issued yet"
+    ),
+)
+
 SPEC = StageSpec(
     name="annual_review",
     states=("due", "scheduled", "held", "decided", "amending", "amended", "cancelled"),
@@ -44,10 +64,11 @@ SPEC = StageSpec(
         T("review_invitations_sent", ("scheduled",), "scheduled"),
         T("review_advice_circulated", ("scheduled",), "scheduled"),
         T("review_meeting_held", ("due", "scheduled"), "held"),
-        T("review_report_received", ("held",), "held"),
+        # The report may follow an early decision: a decided review still takes it (Reg 20(7)).
+        *(T("review_report_received", (s,), s) for s in ("held", "decided", "amending", "amended")),
         T("review_decision_notified", ("held",), "amending", (_outcome_is("amend"),)),
         T("review_decision_notified", ("held",), "decided"),
         T("amendment_representations_received", ("amending",), "amending"),
-        T("amended_plan_issued", ("amending",), "amended"),
+        T("amended_plan_issued", ("amending",), "amended", (COMMENTS_HEARD,)),
     ),
 )

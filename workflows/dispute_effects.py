@@ -47,10 +47,26 @@ def open_mediation(case: CaseState, ev: RecordedEvent) -> Scope:
     return Scope(key, decision)
 
 
+def _certificate_issued_for(case: CaseState, decision: str) -> bool:
+    return any(
+        s.stage == "mediation"
+        and s.parent_key == decision
+        and s.state in ("agreement_pending", "concluded")
+        for s in case.stages.values()
+    )
+
+
 def open_appeal(case: CaseState, ev: RecordedEvent) -> Scope:
-    """HESC r.20: an appeal registered against a decision opens the tribunal stage."""
+    """HESC r.20: an appeal registered against a decision opens the tribunal stage. Act s.55:
+    the family must first have a mediation certificate, unless the appeal is only about the
+    school or other institution named (or that none is)."""
     decision = _disputed_decision(case, ev)
     _not_twice(case, "tribunal", decision)
+    if ev.data.get("appeal_type") != "setting_only" and not _certificate_issued_for(case, decision):
+        raise EventRefused(
+            "an appeal other than one only about the setting named needs a mediation "
+            "certificate first (Act s.55): record mediation_certificate_issued"
+        )
     key = open_stage(case, "tribunal", ev, parent=decision)
     return Scope(key, decision)
 
@@ -69,13 +85,38 @@ def _certificate_issued(
 
 
 def _order_made(case: CaseState, ev: RecordedEvent, stage: Stage, scope: Scope, law: Law) -> Scope:
-    """An order to continue a plan overturns a decision to cease (Reg 44(2)(a))."""
-    if ev.data.get("order") == "continue":
+    """An order (or a concession, Reg 45) reopens what the disputed decision closed, so the steps
+    that comply with it can be recorded: Reg 44(2)."""
+    order = ev.data.get("order")
+    decided = case.facts.get("decisions", {}).get(stage.parent_key or "")
+    if order == "continue":
         for plan in case.live_stages("plan"):
             if plan.state in ("ceasing", "cease_decided"):
-                plan.state, plan.changed_on = "maintained", ev.occurred_on
+                _set(plan, "maintained", ev)
         case.facts.pop("cease_decision", None)
+    elif order == "assess" and decided == "assessment_refused":
+        _reopen(case, "request", "received", ev)
+    elif order == "assess" and decided == "reassessment_refused":
+        for plan in case.live_stages("plan"):
+            _set(plan, "reassessment_requested", ev)
+    elif order == "make_plan" and decided == "plan_refused":
+        assessment = _reopen(case, "assessment", "issue", ev)
+        if assessment is not None:
+            assessment.closed_on = ev.occurred_on
+            open_stage(case, "draft", ev, parent=assessment.key)
     return scope
+
+
+def _set(stage: Stage, state: str, ev: RecordedEvent) -> None:
+    stage.state, stage.changed_on = state, ev.occurred_on
+
+
+def _reopen(case: CaseState, kind: str, state: str, ev: RecordedEvent) -> Stage | None:
+    latest = case.latest(kind)
+    if latest is not None:
+        _set(latest, state, ev)
+        latest.closed_on = None
+    return latest
 
 
 def decision_date(case: CaseState, decision: str) -> date | None:
@@ -91,4 +132,5 @@ BEFORE: dict[str, Any] = {}
 AFTER: dict[str, Any] = {
     "mediation_certificate_issued": _certificate_issued,
     "tribunal_order_made": _order_made,
+    "appeal_conceded": _order_made,
 }

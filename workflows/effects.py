@@ -32,6 +32,11 @@ def open_request(case: CaseState, ev: RecordedEvent) -> Scope:
             )
     if case.live_stages("plan"):
         raise EventRefused("the child already has a plan in force: ask for a reassessment")
+    if ev.occurred_on < case.child.date_of_birth:
+        raise EventRefused(
+            f"the request is dated {ev.occurred_on}, before the child was born "
+            f"({case.child.date_of_birth})"
+        )
     key = open_stage(case, "request", ev)
     case.request_on = ev.occurred_on
     case.facts["request_source"] = ev.data.get("source")

@@ -92,10 +92,20 @@ _NEEDS: dict[str, str] = {
 }
 
 
-def _accepting(case: CaseState, stage_type: str, event_type: str) -> Stage | None:
-    """The most recent live stage of a type whose state allows the event (guards aside)."""
-    for stage in reversed(case.live_stages(stage_type)):
-        if event_type in SPECS[stage_type].allowed_from(stage.state):
+def _accepting(case: CaseState, stage_type: str, ev: RecordedEvent) -> Stage | None:
+    """The most recent live stage of a type whose state allows the event (guards aside); then a
+    closed one that still takes late paperwork (e.g. a decided review's report). Mediation and
+    appeal events may name the decision they belong to (`decision_seq`)."""
+    stages = [s for s in case.stages.values() if s.stage == stage_type]
+    seq = ev.data.get("decision_seq")
+    if seq is not None and stage_type in ("mediation", "tribunal"):
+        stages = [s for s in stages if s.parent_key == f"decision-{seq}"]
+    allowed = SPECS[stage_type].allowed_from
+    for stage in [
+        *reversed([s for s in stages if s.live]),
+        *reversed([s for s in stages if not s.live]),
+    ]:
+        if ev.type in allowed(stage.state):
             return stage
     return None
 
@@ -109,7 +119,7 @@ def _target_stages(case: CaseState, ev: RecordedEvent) -> list[Stage]:
             return live
     kinds = (stage_of(ev.type), *FALLBACK.get(ev.type, ()))
     for kind in kinds:
-        found = _accepting(case, kind, ev.type)
+        found = _accepting(case, kind, ev)
         if found is not None:
             return [found]
     for kind in kinds:
@@ -134,5 +144,5 @@ def _move(case: CaseState, stage: Stage, ev: RecordedEvent, law: Law) -> None:
     new_state = fire(spec, Context(case=case, event=ev, stage=stage, law=law))
     stage.state = new_state
     stage.changed_on = ev.occurred_on
-    if new_state in spec.final:
+    if new_state in spec.final and stage.closed_on is None:
         stage.closed_on = ev.occurred_on

@@ -22,6 +22,8 @@ def open_transfer_in(case: CaseState, ev: RecordedEvent) -> Scope:
         raise EventRefused("the case already has a plan or a request in progress")
     if str(ev.data["plan_issued_on"]) > ev.occurred_on.isoformat():
         raise EventRefused("the plan cannot have been issued after it was transferred")
+    if str(ev.data["plan_issued_on"]) < case.child.date_of_birth.isoformat():
+        raise EventRefused("the plan cannot have been issued before the child was born")
     plan_key = open_stage(case, "plan", ev)
     open_stage(case, "annual_review", ev, parent=plan_key)
     case.facts.update(

@@ -32,10 +32,13 @@ def apply_timers(case: CaseState, ev: RecordedEvent, scope: Scope, law: Law) -> 
     for rule in law.rules.timers.values():
         if ev.type in rule.met_by and _meets(rule, case, ev):
             _settle(case, rule, ev, scope, "met")
-        if ev.type in rule.closed_by:
-            _settle(case, rule, ev, scope, "closed")
-        if ev.type in rule.cancelled_by:
-            _settle(case, rule, ev, scope, "cancelled")
+        for how, events in (
+            ("closed", rule.closed_by),
+            ("cancelled", rule.cancelled_by),
+            ("lapsed", rule.lapsed_by),
+        ):
+            if ev.type in events:
+                _settle(case, rule, ev, scope, how)
         for step in rule.steps:
             if ev.type in step.met_by:
                 _settle(case, rule, ev, scope, "met", step=step.id)
@@ -65,8 +68,14 @@ def _matches(
     if rule.per in ("advice_request", "setting", "decision"):
         return scope.subject_key is None or d.subject_key == scope.subject_key
     if rule.per in ("stage", "meeting"):
-        return d.stage_key == scope.stage_key
+        # An event of the same kind of stage acts on its own stage's deadlines; one from
+        # elsewhere (the plan ceasing, say) acts on every stage's.
+        return d.stage_key == scope.stage_key or _kind(d.stage_key) != _kind(scope.stage_key)
     return True
+
+
+def _kind(stage_key: str) -> str:
+    return stage_key.rsplit("-", 1)[0]
 
 
 def _settle(
@@ -86,6 +95,9 @@ def settle(d: Deadline, on: date, how: str) -> None:
     """Close one deadline. A late act is `missed`, or `missed_exception` under an exception."""
     if how == "cancelled":
         d.status, d.met_on = "cancelled", None
+    elif how == "lapsed":
+        # It can no longer be done (the meeting it had to precede was held without it).
+        d.status, d.met_on = "missed_exception" if d.exception else "missed", None
     elif how == "closed":
         # A family's window that ended unused: it was kept, and closed on its last day at latest.
         d.status, d.met_on = "met", min(on, d.due_on)
@@ -107,6 +119,7 @@ def _start(case: CaseState, rule: TimerRule, ev: RecordedEvent, scope: Scope, la
     if rule.per == "decision":
         # Each appealable decision has its own mediation and appeal windows (Act s.51(2)).
         subject = f"decision-{ev.seq}"
+        case.facts.setdefault("decisions", {})[subject] = ev.type
     elif rule.per == "event":
         subject = f"event-{ev.seq}"
     owner = subject if rule.per != "stage" and subject else scope.stage_key

@@ -8,9 +8,12 @@ name is a clear 422 rather than a silently ignored value.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+# Ids are INTEGER columns (32-bit on PostgreSQL): a larger number cannot name a row.
+ROW_ID_MAX = 2**31 - 1
 
 RequestSource = Literal["parent", "young_person", "school", "health", "social_care", "other"]
 AdviceType = Literal[
@@ -69,7 +72,7 @@ class AdviceRequested(EventData):
 
 
 class AdviceReceived(EventData):
-    advice_request_id: int | None = None
+    advice_request_id: int | None = Field(default=None, ge=1, le=ROW_ID_MAX)
     advice_type: AdviceType | None = None
     # Filled by the write path: the stable key of the advice request the event meets.
     advice_request_key: str | None = None
@@ -102,7 +105,9 @@ class ExceptionRecorded(EventData):
     ground: ExceptionGround
     from_: date = Field(alias="from")
     to: date | None = None
-    rule: str | int = Field(description="a timer id (e.g. final_plan) or a deadline id")
+    rule: str | Annotated[int, Field(ge=1, le=ROW_ID_MAX)] = Field(
+        description="a timer id (e.g. final_plan) or a deadline id"
+    )
     family_informed: bool = False
     evidence: str | None = Field(default=None, max_length=5000)
     # Filled by the write path: the stable key of the deadline the exception applies to.
@@ -120,7 +125,7 @@ class ExceptionRecorded(EventData):
 class EventCorrected(EventData):
     """An officer corrects an earlier event; the case is recomputed as if it had been right."""
 
-    seq: int = Field(ge=1, description="the audit seq of the event being corrected")
+    seq: int = Field(ge=1, le=ROW_ID_MAX, description="the audit seq of the event corrected")
     occurred_on: date | None = None
     data: dict[str, object] | None = None
     void: bool = False
@@ -227,14 +232,14 @@ class Post16Move(EventData):
 class Disputes(EventData):
     """Names the decision disputed by the seq of its audit record; default: the latest open."""
 
-    decision_seq: int | None = Field(default=None, ge=1)
+    decision_seq: int | None = Field(default=None, ge=1, le=ROW_ID_MAX)
 
 
 class AdviserContacted(Disputes):
     wants_mediation: bool
 
 
-class MediationHeld(EventData):
+class MediationHeld(Disputes):
     agreement: Literal["none", "full", "partial", "non_appealable"] = "none"
 
 
@@ -242,11 +247,11 @@ class AppealRegistered(Disputes):
     appeal_type: AppealType
 
 
-class OrderMade(EventData):
+class OrderMade(Disputes):
     order: OrderKind
 
 
-class Concession(EventData):
+class Concession(Disputes):
     """Reg 45: the LA will not oppose; `order` is what it concedes, complied with as if ordered."""
 
     order: Literal["assess", "make_plan", "amend", "name_setting", "continue"]
@@ -293,16 +298,16 @@ VOCABULARY: dict[str, tuple[str, type[EventData]]] = {
     # disagreement (Act ss.51-55; Regs 32-45; HESC rules)
     "mediation_adviser_contacted": ("mediation", AdviserContacted),
     "mediation_meeting_held": ("mediation", MediationHeld),
-    "mediation_not_possible": ("mediation", NoData),
-    "mediation_certificate_issued": ("mediation", NoData),
-    "mediation_agreement_done": ("mediation", NoData),
+    "mediation_not_possible": ("mediation", Disputes),
+    "mediation_certificate_issued": ("mediation", Disputes),
+    "mediation_agreement_done": ("mediation", Disputes),
     "appeal_registered": ("tribunal", AppealRegistered),
-    "tribunal_response_lodged": ("tribunal", NoData),
+    "tribunal_response_lodged": ("tribunal", Disputes),
     "tribunal_order_made": ("tribunal", OrderMade),
-    "appeal_withdrawn": ("tribunal", NoData),
+    "appeal_withdrawn": ("tribunal", Disputes),
     "appeal_conceded": ("tribunal", Concession),
-    "order_complied": ("tribunal", NoData),
-    "recommendation_responded": ("tribunal", NoData),
+    "order_complied": ("tribunal", Disputes),
+    "recommendation_responded": ("tribunal", Disputes),
 }
 
 # Events the engine knows by name but does not accept yet (none at present): rules may name them.

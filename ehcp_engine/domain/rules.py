@@ -72,6 +72,8 @@ class TimerRule(_Strict):
     met_by: tuple[str, ...] = ()
     cancelled_by: tuple[str, ...] = ()
     closed_by: tuple[str, ...] = ()
+    # Events after which an unmet deadline can no longer be met: it is recorded as missed.
+    lapsed_by: tuple[str, ...] = ()
     unit: str | None = None
     amount: int | None = None
     calculator: str | None = None
@@ -96,6 +98,7 @@ class TimerRule(_Strict):
         yield from self.met_by
         yield from self.cancelled_by
         yield from self.closed_by
+        yield from self.lapsed_by
         for step in self.steps:
             yield from step.met_by
             yield from step.cancelled_by
@@ -169,7 +172,12 @@ class RuleBook:
             for rs in self.rule_sets
             if rs.effective_from <= day and (rs.effective_to is None or day <= rs.effective_to)
         ]
-        return in_force[-1] if in_force else self.rule_sets[0]
+        if not in_force:
+            first = self.rule_sets[0].effective_from
+            raise LookupError(
+                f"no rule set is in force on {day}: the first takes effect on {first}"
+            )
+        return in_force[-1]
 
     def by_id(self, rule_set_id: str) -> RuleSet:
         for rs in self.rule_sets:

@@ -38,6 +38,8 @@ class NewCase:
     officer_id: int | None = None
     # A recorded national curriculum year group on the request date (held back / moved up).
     year_group: int | None = None
+    # Where statutory notices are emailed; without it they are recorded as sent by post.
+    family_email: str | None = None
 
 
 def create_case(svc: Services, new: NewCase, actor: Actor) -> int:
@@ -47,7 +49,10 @@ def create_case(svc: Services, new: NewCase, actor: Actor) -> int:
         raise EventInvalid("request", "a case opens with a request or a plan transferred in")
     data = validate_event(new.request, today)
     check_date_of_birth(new.child, new.request.occurred_on, new.request.type)
-    rules = svc.config.rule_book.for_date(new.request.occurred_on)
+    try:
+        rules = svc.config.rule_book.for_date(new.request.occurred_on)
+    except LookupError as err:
+        raise EventInvalid("occurred_on", str(err)) from None
     child = with_year_group(new.child, new.year_group, new.request.occurred_on)
     if child.school_structure and child.school_structure not in svc.config.schools.names():
         raise EventInvalid(
@@ -68,6 +73,7 @@ def create_case(svc: Services, new: NewCase, actor: Actor) -> int:
                 year_group_offset=child.year_group_offset,
                 school_structure=child.school_structure,
                 officer_id=new.officer_id,
+                family_email=new.family_email,
                 created_at=now,
                 updated_at=now,
                 last_hash="",

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session, sessionmaker
 
 from ehcp_engine.config import EngineConfig
+from ehcp_engine.settings import Settings
+from notifications.reminders import ReminderConfig
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -36,6 +38,8 @@ class Services:
     sessions: sessionmaker[Session]
     config: EngineConfig
     clock: Clock = field(default_factory=Clock)
+    settings: Settings = field(default_factory=Settings)
+    reminders: ReminderConfig = field(default_factory=ReminderConfig)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "case.read": _CASEWORK | {"qa"},
     "case.list": _CASEWORK | {"qa"},
     "audit.read": _CASEWORK,
+    "messages.admin": frozenset({"admin"}),
+    "jobs.read": frozenset({"admin", "manager"}),
+    "notices.manage": _CASEWORK,
     # Admins manage users but do not read children's records by default (UK GDPR minimisation).
     "rules.read": _CASEWORK | {"qa", "contributor", "admin"},
 }

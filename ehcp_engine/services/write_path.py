@@ -35,6 +35,7 @@ from ehcp_engine.persistence.models import (
 from ehcp_engine.services.context import Actor, Services
 from ehcp_engine.services.history import check_correction, effective_history
 from ehcp_engine.services.projection import write_projection
+from notifications.notices import record_notice
 from notifications.outbox import enqueue, messages_for
 from workflows.journey import fold
 
@@ -138,7 +139,7 @@ def apply_in_transaction(
     state = _fold_with(child_of(row), law, records, new)
     write_projection(session, row.id, state)
     now = svc.clock.now()
-    audit_log.append(
+    record = audit_log.append(
         session,
         case_id=row.id,
         prev_hash=records[-1].hash if records else audit_log.GENESIS,
@@ -157,6 +158,18 @@ def apply_in_transaction(
         now=now,
         messages=messages_for(state, new, row.reference or str(row.id)),
     )
+    record_notice(
+        session,
+        case_id=row.id,
+        seq=seq,
+        event_type=type_,
+        occurred_on=occurred_on,
+        reference=row.reference or str(row.id),
+        family_email=row.family_email,
+        now=now,
+        cal=law.calendar,
+    )
+    row.last_hash = record.hash  # the chain's tip: a deleted newest record shows in verify
     _update_case_summary(row, state, now)
     return state
 

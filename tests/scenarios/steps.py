@@ -105,7 +105,18 @@ def to_final_plan(
 def timeline(j: Journey) -> list[tuple[Any, ...]]:
     """Every deadline's dates and status, sorted by key, to compare two cases (or one case before
     and after something). The status is the display status: compare on the same `today`."""
+    view = j.view()
+    # Advice deadlines are keyed by their request's audit number, which depends on the order
+    # things were keyed; name them by contributor instead so two histories compare.
+    contributors = {a["key"]: a["contributor"] for a in view["advice_requests"]}
     return sorted(
-        (d["key"], d["rule"], d["starts_on"], d["due_on"], d["status"], d["met_on"])
-        for d in j.view()["deadlines"]
+        (
+            contributors.get(d["subject"] or "", d["key"]),
+            d["rule"],
+            d["starts_on"],
+            d["due_on"],
+            d["status"],
+            d["met_on"],
+        )
+        for d in view["deadlines"]
     )

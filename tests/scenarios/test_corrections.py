@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from ehcp_engine.domain.errors import EventInvalid
 from ehcp_engine.services.cases import audit_view
 from tests.journey import Journey
@@ -405,16 +403,6 @@ def test_recording_events_late_gives_the_same_deadlines_as_recording_them_on_the
     late.assert_replays()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "ENGINE BUG: STATUTORY §1 'Recording an event late ... recomputes every dependent "
-        "deadline' and 'Deadlines come from occurred_on': advice received Fri 13 Feb but keyed "
-        "after another advice request of Mon 16 Feb is refused ('before the assessment stage's "
-        "last step'), although the same events keyed on the day are accepted. The fold applies "
-        "events in entry (seq) order, not occurred_on order."
-    ),
-)
 def test_backdated_advice_receipt_keyed_after_a_later_request_gives_the_same_deadlines(svc):
     """Reg 8; STATUTORY §1: EP's advice arrived Fri 13 Feb; the officer keys it on Tue 17 Feb,
     after keying a GP request made Mon 16 Feb. The result must equal keying on the day."""

@@ -207,6 +207,8 @@ def test_cohort_flags_at_risk_then_overdue_then_met(fresh_svc: Services) -> None
     row = cohort(fresh_svc, transfer_year=2027, kind=None)[0]
     assert (row["status"], row["flag"]) == ("overdue", "overdue")
     review_to_amend(j, held=date(2027, 2, 15), decided=date(2027, 2, 16))
+    # The family answers at once, so the amended plan need not wait for Reg 22(2)'s 15 days.
+    j.do("amendment_representations_received", date(2027, 2, 19))
     j.do("amended_plan_issued", date(2027, 2, 22), named_setting="Hill", names_next_setting=True)
     row = cohort(fresh_svc, transfer_year=2027, kind=None)[0]
     assert (row["status"], row["flag"], row["met_on"]) == ("missed", "overdue", date(2027, 2, 22))
