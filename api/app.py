@@ -9,7 +9,14 @@ from typing import Any
 from fastapi import FastAPI
 from sqlalchemy import text
 
-from api import errors, routes_cases, routes_messages, routes_meta, routes_phase_transfer
+from api import (
+    errors,
+    routes_admin,
+    routes_cases,
+    routes_messages,
+    routes_meta,
+    routes_phase_transfer,
+)
 from api.limits import BodySizeLimit
 from ehcp_engine.services.bootstrap import build_services
 from ehcp_engine.services.context import Services
@@ -43,6 +50,7 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
     app.include_router(routes_meta.router)
     app.include_router(routes_phase_transfer.router)
     app.include_router(routes_messages.router)
+    app.include_router(routes_admin.router)
 
     @app.get("/healthz", tags=["meta"])
     def healthz() -> dict[str, Any]:

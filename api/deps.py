@@ -35,3 +35,11 @@ def get_actor(
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+def get_client(request: Request) -> str | None:
+    """Where a request came from, for the access log."""
+    return request.client.host if request.client else None
+
+
+ClientDep = Annotated[str | None, Depends(get_client)]

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
-from api.deps import ActorDep, ServicesDep
+from api.deps import ActorDep, ClientDep, ServicesDep
 from api.schemas import (
     DB_INT_MAX,
     AuditRecordOut,
@@ -20,6 +20,7 @@ from ehcp_engine.domain.case import Child
 from ehcp_engine.domain.errors import EventInvalid, NotFound
 from ehcp_engine.persistence.models import User
 from ehcp_engine.services import cases as case_service
+from ehcp_engine.services.access import case_scope, check_case, record_read
 from ehcp_engine.services.policy import require
 from ehcp_engine.services.write_path import EventIn, record_event
 
@@ -111,13 +112,15 @@ def list_cases(
     f = case_service.CaseFilter(
         officer_id=officer, stage=stage, state=state, overdue=overdue, limit=limit, offset=offset
     )
-    return case_service.list_cases(svc, f)
+    return case_service.list_cases(svc, f, scope=case_scope(actor, svc.settings.case_scope))
 
 
 @router.get("/{case_id}", response_model=CaseOut, responses=ERRORS)
-def read_case(case_id: int, svc: ServicesDep, actor: ActorDep) -> dict[str, Any]:
+def read_case(case_id: int, svc: ServicesDep, actor: ActorDep, client: ClientDep) -> dict[str, Any]:
     require(actor, "case.read")
-    return case_service.case_view(svc, _known(case_id))
+    check_case(svc, actor, _known(case_id))
+    record_read(svc, actor, "read case", case_id, client)
+    return case_service.case_view(svc, case_id)
 
 
 @router.post(
@@ -130,6 +133,7 @@ def post_event(case_id: int, body: EventPost, svc: ServicesDep, actor: ActorDep)
     """Record an event (STATUTORY.md §4a vocabulary). 409 says why the case's state refuses it;
     a stale `expected_version` gets 409 too."""
     require(actor, "case.event")
+    check_case(svc, actor, _known(case_id))
     event = EventIn(
         type=body.type,
         occurred_on=body.occurred_on,
@@ -141,6 +145,10 @@ def post_event(case_id: int, body: EventPost, svc: ServicesDep, actor: ActorDep)
 
 
 @router.get("/{case_id}/audit", response_model=list[AuditRecordOut], responses=ERRORS)
-def read_audit(case_id: int, svc: ServicesDep, actor: ActorDep) -> list[dict[str, Any]]:
+def read_audit(
+    case_id: int, svc: ServicesDep, actor: ActorDep, client: ClientDep
+) -> list[dict[str, Any]]:
     require(actor, "audit.read")
-    return case_service.audit_view(svc, _known(case_id))
+    check_case(svc, actor, _known(case_id))
+    record_read(svc, actor, "read audit log", case_id, client)
+    return case_service.audit_view(svc, case_id)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ActorDep, ServicesDep
 from ehcp_engine.services import messages as service
+from ehcp_engine.services.access import check_case
 from ehcp_engine.services.policy import require
 
 router = APIRouter(prefix="/api/v1", tags=["messages"])
@@ -68,6 +69,7 @@ def admin_retry(message_id: int, svc: ServicesDep, actor: ActorDep) -> dict[str,
 def case_notices(case_id: int, svc: ServicesDep, actor: ActorDep) -> list[dict[str, Any]]:
     """Statutory notices: route, when sent, when served, failures and open re-send tasks."""
     require(actor, "case.read")
+    check_case(svc, actor, case_id)
     return service.case_notices(svc, case_id)
 
 

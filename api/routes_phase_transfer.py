@@ -17,6 +17,7 @@ from api.deps import ActorDep, ServicesDep
 from api.schemas import DB_INT_MAX, ErrorOut
 from ehcp_engine.domain.errors import NotFound
 from ehcp_engine.services import phase_transfers as service
+from ehcp_engine.services.access import check_case
 from ehcp_engine.services.policy import require
 
 router = APIRouter(prefix="/api/v1", tags=["phase transfers"])
@@ -87,4 +88,5 @@ def case_transfers(case_id: int, svc: ServicesDep, actor: ActorDep) -> list[dict
     require(actor, "case.read")
     if not 1 <= case_id <= DB_INT_MAX:  # no row can have it: unknown, not a database error
         raise NotFound(f"no case {case_id}")
+    check_case(svc, actor, case_id)
     return service.case_transfers(svc, case_id)

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     secret_key: str = DEFAULT_SECRET
     max_body_bytes: int = 1_000_000
     la_name: str = "Exampleshire County Council"
+    # The authority's logo on plans and notices (PNG or JPEG); EHCP_LA_LOGO.
+    la_logo: Path | None = None
+    # Which cases an officer may act on: "team" (their team's, plus the unassigned intake
+    # queue) or "la" (every case in the authority).
+    case_scope: Literal["team", "la"] = "team"
     # Links in messages point here (messages never carry the child's details).
     base_url: str = "http://127.0.0.1:8000"
     # Run the scheduler inside `ehcp serve` (the single-machine default); set false on API

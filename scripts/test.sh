@@ -8,4 +8,4 @@ export PATH="$PWD/.venv/bin:$PATH"
 echo "== ruff";        ruff check . && ruff format --check .
 echo "== mypy";        mypy
 echo "== import rules"; lint-imports
-echo "== pytest";      pytest "$@"
+echo "== pytest";      pytest -n "${PYTEST_WORKERS:-2}" "$@"

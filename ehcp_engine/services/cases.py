@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, select, true
 from sqlalchemy.orm import Session
 
 from ehcp_engine.domain.calendar import academic_year_start, national_curriculum_year
@@ -278,17 +278,23 @@ def _filtered(query: Select[Any], f: CaseFilter, today: date) -> Select[Any]:
     return query
 
 
-def list_cases(svc: Services, f: CaseFilter) -> dict[str, Any]:
-    """Cases sorted by next deadline (none last), filtered and paginated."""
+def list_cases(
+    svc: Services, f: CaseFilter, scope: ColumnElement[bool] | None = None
+) -> dict[str, Any]:
+    """Cases sorted by next deadline (none last), filtered and paginated, within `scope` (the
+    cases the asking user may see)."""
     today = svc.clock.today()
+    allowed = scope if scope is not None else true()
     with svc.sessions() as session:
-        total = session.scalar(_filtered(select(func.count(Case.id)), f, today)) or 0
-        query = _filtered(select(Case), f, today).order_by(
-            Case.next_due_on.is_(None), Case.next_due_on, Case.id
+        total = session.scalar(_filtered(select(func.count(Case.id)), f, today).where(allowed))
+        query = (
+            _filtered(select(Case), f, today)
+            .where(allowed)
+            .order_by(Case.next_due_on.is_(None), Case.next_due_on, Case.id)
         )
         rows = session.scalars(query.limit(f.limit).offset(f.offset)).all()
     return {
-        "total": total,
+        "total": total or 0,
         "limit": f.limit,
         "offset": f.offset,
         "items": [

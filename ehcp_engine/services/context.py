@@ -49,6 +49,8 @@ class Actor:
     user_id: int | None
     label: str
     role: str
+    team_id: int | None = None
+    organisation_id: int | None = None
 
     @classmethod
     def system(cls, label: str = "system") -> Actor:

@@ -17,6 +17,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "case.list": _CASEWORK | {"qa"},
     "audit.read": _CASEWORK,
     "messages.admin": frozenset({"admin"}),
+    # Answering "who looked at my child's file?" and subject access requests is an admin's job.
+    "access.audit": frozenset({"admin"}),
     "jobs.read": frozenset({"admin", "manager"}),
     "notices.manage": _CASEWORK,
     # Admins manage users but do not read children's records by default (UK GDPR minimisation).

@@ -71,4 +71,10 @@ def actor_for_token(svc: Services, token: str) -> Actor | None:
         expires = expires.replace(tzinfo=now.tzinfo)
     if not user.active or tok.revoked_at is not None or (expires is not None and expires <= now):
         return None
-    return Actor(user_id=user.id, label=user.email, role=user.role)
+    return Actor(
+        user_id=user.id,
+        label=user.email,
+        role=user.role,
+        team_id=user.team_id,
+        organisation_id=user.organisation_id,
+    )

@@ -429,6 +429,7 @@ def _list(api: Api, **params: Any) -> dict[str, Any]:
 
 
 def test_list_filters_by_officer_stage_state_and_overdue(svc, api):
+    svc.settings.case_scope = "la"  # whole-authority view; team scope: test_access.py
     officer_id, _ = make_user(svc, "officer")
     late = api.open(officer_id=officer_id)  # assessment_decision was due 2026-02-16: overdue
     recent = api.open(
@@ -458,6 +459,7 @@ def test_list_filters_by_officer_stage_state_and_overdue(svc, api):
 
 
 def test_list_paginates_with_total(svc, api):
+    svc.settings.case_scope = "la"  # whole-authority view; team scope: test_access.py
     officer_id, _ = make_user(svc, "officer")
     opened = [api.open(officer_id=officer_id)["id"] for _ in range(5)]
     pages = [_list(api, officer=officer_id, limit=2, offset=offset) for offset in (0, 2, 4, 6)]
@@ -469,6 +471,7 @@ def test_list_paginates_with_total(svc, api):
 
 
 def test_list_is_sorted_by_next_deadline(svc, api):
+    svc.settings.case_scope = "la"  # whole-authority view; team scope: test_access.py
     officer_id, _ = make_user(svc, "officer")
     for received in ("2026-11-20", "2026-01-05", "2026-06-01"):
         api.open(officer_id=officer_id, request={"received_on": received, "source": "parent"})
