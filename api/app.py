@@ -17,7 +17,7 @@ from api import (
     routes_meta,
     routes_phase_transfer,
 )
-from api.limits import BodySizeLimit
+from api.limits import BodySizeLimit, SecurityHeaders
 from ehcp_engine.services.bootstrap import build_services
 from ehcp_engine.services.context import Services
 from ehcp_engine.services.scheduler import start
@@ -59,4 +59,5 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
         return {"status": "ok"}
 
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     return app

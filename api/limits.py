@@ -68,3 +68,44 @@ class BodySizeLimit:
 
 class _TooLarge(Exception):
     pass
+
+
+SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+# Children's records must not linger in shared caches or browser history.
+NO_STORE = (b"cache-control", b"no-store")
+# The OpenAPI pages load their script from a CDN; every other response allows only itself.
+STRICT_CSP = (b"content-security-policy", b"default-src 'self'; frame-ancestors 'none'")
+
+
+class SecurityHeaders:
+    """Security headers on every response; no-store on the API."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+
+        async def with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers") or [])
+                headers += SECURITY_HEADERS
+                if not path.startswith(("/docs", "/redoc")):
+                    headers.append(STRICT_CSP)
+                if path.startswith("/api/"):
+                    headers.append(NO_STORE)
+                if scope.get("scheme") == "https":
+                    headers.append((b"strict-transport-security", b"max-age=31536000"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

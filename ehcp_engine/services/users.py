@@ -78,3 +78,26 @@ def actor_for_token(svc: Services, token: str) -> Actor | None:
         team_id=user.team_id,
         organisation_id=user.organisation_id,
     )
+
+
+def revoke_tokens(svc: Services, email: str) -> int:
+    """Revoke every live token of a user; returns how many."""
+    now = svc.clock.now()
+    with svc.sessions.begin() as session:
+        user = session.scalar(select(User).where(User.email == email.lower()))
+        if user is None:
+            raise EventInvalid("email", f"no user {email}")
+        tokens = session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        ).all()
+        for token in tokens:
+            token.revoked_at = now
+        return len(tokens)
+
+
+def user_id_for(svc: Services, email: str) -> int:
+    with svc.sessions() as session:
+        found = session.scalar(select(User.id).where(User.email == email.lower()))
+    if found is None:
+        raise EventInvalid("email", f"no user {email}")
+    return int(found)
