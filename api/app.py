@@ -12,6 +12,7 @@ from sqlalchemy import text
 from api import (
     errors,
     routes_admin,
+    routes_advice,
     routes_cases,
     routes_messages,
     routes_meta,
@@ -51,6 +52,7 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
     app.include_router(routes_phase_transfer.router)
     app.include_router(routes_messages.router)
     app.include_router(routes_admin.router)
+    app.include_router(routes_advice.router)
 
     @app.get("/healthz", tags=["meta"])
     def healthz() -> dict[str, Any]:

@@ -17,6 +17,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "case.list": _CASEWORK | {"qa"},
     "audit.read": _CASEWORK,
     "messages.admin": frozenset({"admin"}),
+    # Contributors read only what they were asked to advise on (row level: services/advice.py).
+    "advice.read": frozenset({"contributor"}),
+    "advice.submit": frozenset({"contributor"}),
     # Answering "who looked at my child's file?" and subject access requests is an admin's job.
     "access.audit": frozenset({"admin"}),
     "jobs.read": frozenset({"admin", "manager"}),
