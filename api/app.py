@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from sqlalchemy import text
 
 from api import (
@@ -18,7 +18,9 @@ from api import (
     routes_meta,
     routes_phase_transfer,
 )
+from api.deps import reject_unknown_query
 from api.limits import BodySizeLimit, SecurityHeaders
+from api.schemas import ErrorOut
 from ehcp_engine.services.bootstrap import build_services
 from ehcp_engine.services.context import Services
 from ehcp_engine.services.scheduler import start
@@ -44,6 +46,9 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
         version="0.1.0",
         description="Statutory stages, timers and audit log for Education, Health and Care plans.",
         lifespan=_scheduler_lifespan if with_scheduler else None,
+        dependencies=[Depends(reject_unknown_query)],
+        # Every operation may answer these; documenting them keeps clients honest.
+        responses={code: {"model": ErrorOut} for code in (400, 401, 403, 404, 409, 413, 503)},
     )
     app.state.services = services or build_services(settings)
     errors.install(app)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from ehcp_engine.domain.events import ROW_ID_MAX
 from ehcp_engine.services.context import Actor, Services
 from ehcp_engine.services.users import actor_for_token
 
@@ -19,6 +21,9 @@ def get_services(request: Request) -> Services:
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
+
+# Ids are INTEGER columns (32-bit on PostgreSQL): a larger number cannot name a row (422).
+RowId = Annotated[int, Path(ge=1, le=ROW_ID_MAX)]
 
 
 def get_actor(
@@ -43,3 +48,26 @@ def get_client(request: Request) -> str | None:
 
 
 ClientDep = Annotated[str | None, Depends(get_client)]
+
+
+def reject_unknown_query(request: Request) -> None:
+    """A misspelt filter (`?overdu=true`) is an error, not a silently ignored one (422)."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    unknown = sorted(set(request.query_params) - _query_names(dependant))
+    if unknown:
+        raise RequestValidationError(
+            [
+                {"loc": ("query", n), "msg": "unknown query parameter", "type": "extra_forbidden"}
+                for n in unknown
+            ]
+        )
+
+
+def _query_names(dependant: Any) -> set[str]:
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import ActorDep, ClientDep, ServicesDep
+from api.deps import ActorDep, ClientDep, RowId, ServicesDep
 from ehcp_engine.services import advice as service
 from ehcp_engine.services.access import record_read
 from ehcp_engine.services.policy import require
@@ -32,7 +32,7 @@ def my_requests(svc: ServicesDep, actor: ActorDep) -> list[dict[str, Any]]:
 
 @router.get("/{request_id}")
 def my_request(
-    request_id: int, svc: ServicesDep, actor: ActorDep, client: ClientDep
+    request_id: RowId, svc: ServicesDep, actor: ActorDep, client: ClientDep
 ) -> dict[str, Any]:
     require(actor, "advice.read")
     found = service.my_request(svc, actor, request_id)
@@ -41,7 +41,7 @@ def my_request(
 
 
 @router.post("/{request_id}/advice", status_code=status.HTTP_201_CREATED)
-def submit(request_id: int, body: AdviceIn, svc: ServicesDep, actor: ActorDep) -> dict[str, Any]:
+def submit(request_id: RowId, body: AdviceIn, svc: ServicesDep, actor: ActorDep) -> dict[str, Any]:
     """Submit advice: recorded as received today; the case officer sees it at once."""
     require(actor, "advice.submit")
     return service.submit_advice(svc, actor, request_id)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import ActorDep, ServicesDep
+from api.deps import ActorDep, RowId, ServicesDep
 from ehcp_engine.services import messages as service
 from ehcp_engine.services.access import check_case
 from ehcp_engine.services.policy import require
@@ -37,7 +37,7 @@ def my_messages(
 
 
 @router.post("/me/messages/{message_id}/read")
-def read_message(message_id: int, svc: ServicesDep, actor: ActorDep) -> dict[str, Any]:
+def read_message(message_id: RowId, svc: ServicesDep, actor: ActorDep) -> dict[str, Any]:
     return service.mark_read(svc, actor, message_id)
 
 
@@ -60,13 +60,13 @@ def admin_messages(
 
 
 @router.post("/admin/messages/{message_id}/retry")
-def admin_retry(message_id: int, svc: ServicesDep, actor: ActorDep) -> dict[str, Any]:
+def admin_retry(message_id: RowId, svc: ServicesDep, actor: ActorDep) -> dict[str, Any]:
     require(actor, "messages.admin")
     return service.retry(svc, message_id)
 
 
 @router.get("/cases/{case_id}/notices")
-def case_notices(case_id: int, svc: ServicesDep, actor: ActorDep) -> list[dict[str, Any]]:
+def case_notices(case_id: RowId, svc: ServicesDep, actor: ActorDep) -> list[dict[str, Any]]:
     """Statutory notices: route, when sent, when served, failures and open re-send tasks."""
     require(actor, "case.read")
     check_case(svc, actor, case_id)
@@ -75,7 +75,7 @@ def case_notices(case_id: int, svc: ServicesDep, actor: ActorDep) -> list[dict[s
 
 @router.post("/notices/{notice_id}/bounced")
 def notice_bounced(
-    notice_id: int, body: BounceIn, svc: ServicesDep, actor: ActorDep
+    notice_id: RowId, body: BounceIn, svc: ServicesDep, actor: ActorDep
 ) -> dict[str, Any]:
     """Record a bounce: the notice was not served and the officer gets a task to re-send."""
     require(actor, "notices.manage")
@@ -83,6 +83,6 @@ def notice_bounced(
 
 
 @router.post("/notices/{notice_id}/resent-by-post")
-def notice_resent(notice_id: int, svc: ServicesDep, actor: ActorDep) -> dict[str, Any]:
+def notice_resent(notice_id: RowId, svc: ServicesDep, actor: ActorDep) -> dict[str, Any]:
     require(actor, "notices.manage")
     return service.resend_by_post(svc, notice_id)
