@@ -35,21 +35,25 @@ def _services() -> Services:
     engine = make_engine(f"sqlite:///{path}")
     migrate(engine)
     today = datetime.combine(date(2026, 11, 25), time(12), tzinfo=UTC)
-    return Services(make_sessionmaker(engine), load_engine_config(REPO_CONFIG),
-                    Clock(lambda: today))
+    return Services(
+        make_sessionmaker(engine), load_engine_config(REPO_CONFIG), Clock(lambda: today)
+    )
 
 
 SVC = _services()
 TOKEN = issue_token(SVC, create_user(SVC, "fuzz-officer@example.gov.uk", "officer"))
 create_case(
     SVC,
-    NewCase(Child("Alex", "Example", date(2015, 3, 15)),
-            EventIn("request_received", date(2026, 1, 5), {"source": "parent"})),
+    NewCase(
+        Child("Alex", "Example", date(2015, 3, 15)),
+        EventIn("request_received", date(2026, 1, 5), {"source": "parent"}),
+    ),
     Actor(None, "setup", "officer"),
 )
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(services=SVC))
-FAST = settings(max_examples=15, deadline=None,
-                suppress_health_check=list(HealthCheck), database=None)
+FAST = settings(
+    max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), database=None
+)
 CHECKS = [response_schema_conformance]
 # A schema-valid request may still break a rule of law (a request dated before the child's birth,
 # a year group far from the date of birth): those 422s are correct, so acceptance is not checked.
@@ -61,8 +65,11 @@ EXCLUDED = [positive_data_acceptance, negative_data_rejection]
 @schema.parametrize()
 @FAST
 def test_no_server_error_and_responses_match_the_schema(case):
-    case.call_and_validate(headers={"Authorization": f"Bearer {TOKEN}"},
-                           additional_checks=CHECKS, excluded_checks=EXCLUDED)
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        additional_checks=CHECKS,
+        excluded_checks=EXCLUDED,
+    )
 
 
 @schema.parametrize()
