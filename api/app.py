@@ -14,9 +14,12 @@ from api import (
     routes_admin,
     routes_advice,
     routes_cases,
+    routes_measures,
     routes_messages,
     routes_meta,
     routes_phase_transfer,
+    routes_plans,
+    web,
 )
 from api.deps import reject_unknown_query
 from api.limits import BodySizeLimit, SecurityHeaders
@@ -58,6 +61,8 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
     app.include_router(routes_messages.router)
     app.include_router(routes_admin.router)
     app.include_router(routes_advice.router)
+    app.include_router(routes_plans.router)
+    app.include_router(routes_measures.router)
 
     @app.get("/healthz", tags=["meta"])
     def healthz() -> dict[str, Any]:
@@ -65,6 +70,7 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
             session.execute(text("SELECT 1"))
         return {"status": "ok"}
 
+    web.install(app)  # pages, /static, and HTML error pages for web paths
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app

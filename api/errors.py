@@ -63,13 +63,18 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 
 def _documented_methods(app: FastAPI, path: str) -> set[str]:
-    """The methods the OpenAPI schema documents for a concrete path."""
-    found: set[str] = set()
+    """The methods the OpenAPI schema documents for a concrete path (the most specific
+    template wins: `/versions/{id}.pdf` over `/versions/{id}`)."""
+    matches: list[tuple[int, set[str]]] = []
     for template, operations in app.openapi().get("paths", {}).items():
         pattern = "^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)) + "$"
         if re.match(pattern, path):
-            found |= {method.upper() for method in operations}
-    return found
+            literal = len(re.sub(r"\{[^/]+?\}", "", template))
+            matches.append((literal, {method.upper() for method in operations}))
+    if not matches:
+        return set()
+    best = max(length for length, _ in matches)
+    return set().union(*(methods for length, methods in matches if length == best))
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -1,4 +1,5 @@
-"""The `ehcp` command: serve, migrate, users, audit verify/replay, rules check, diagrams."""
+"""The `ehcp` command: serve, simulate, migrate, users, audit verify/replay, rules check,
+diagrams."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from typing import Annotated
 
 import typer
 
+from ehcp_engine.cli_jobs import jobs_app, notifications_app
+from ehcp_engine.cli_jobs import scheduler as run_scheduler
+from ehcp_engine.cli_reports import sen2_app
 from ehcp_engine.domain.errors import DomainError
 from ehcp_engine.domain.rules import RuleError
 from ehcp_engine.services.bootstrap import build_services
@@ -22,6 +26,10 @@ rules_app = typer.Typer(help="Timer rules in config/", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(rules_app, name="rules")
+app.add_typer(jobs_app, name="jobs")
+app.add_typer(notifications_app, name="notifications")
+app.add_typer(sen2_app, name="sen2")
+app.command(name="scheduler")(run_scheduler)
 
 
 def _services() -> Services:
@@ -36,15 +44,72 @@ def _services() -> Services:
 def serve(
     host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port")] = 8000,
+    no_demo: Annotated[
+        bool,
+        typer.Option("--no-demo", help="do not build a demo authority on an empty database"),
+    ] = False,
 ) -> None:
-    """Migrate the database if needed and serve the API."""
+    """Migrate the database if needed and serve the API. In development, an empty database
+    first gets a small simulated demo authority (fictional cases)."""
     import uvicorn
 
     settings = Settings()
-    _services()  # validates config/ and migrates before the first request
+    svc = _services()  # validates config/ and migrates before the first request
+    if settings.env == "development" and not no_demo:
+        _demo(svc)
     typer.echo(f"database: {settings.resolved_database_url()}")
     typer.echo(f"serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, log_level="info")
+
+
+def _demo(svc: Services) -> None:
+    """Build the demo authority when the database has no cases, and say how to sign in."""
+    from ehcp_engine.services.simulator.demo import build_demo, database_is_empty
+
+    if not database_is_empty(svc):
+        return
+    typer.echo("empty development database: simulating a demo authority (fictional cases)")
+    report, token = build_demo(svc)
+    typer.echo(
+        f"demo: {report.cases} cases, {report.events} events in "
+        f"{report.elapsed_seconds:.0f} s ({report.start} to {report.end})"
+    )
+    typer.echo(
+        f"Demo authority ready: sign in as {report.demo_officer_email} with API token {token}"
+    )
+
+
+@app.command()
+def simulate(
+    plans: Annotated[int, typer.Option(help="plans in force at the end (roughly)")] = 300,
+    years: Annotated[int, typer.Option(help="years of activity to simulate")] = 3,
+    seed: Annotated[int, typer.Option(help="random seed: same seed, same authority")] = 1,
+    start: Annotated[
+        str | None, typer.Option(help="first day, YYYY-MM-DD (default: 1 January, Y years ago)")
+    ] = None,
+    no_progress: Annotated[bool, typer.Option("--no-progress", help="no progress bar")] = False,
+) -> None:
+    """Simulate a fictional authority through the real write path and print its measures; the
+    last line is an API token for one of its officers."""
+    from datetime import date
+
+    from ehcp_engine.services.simulator.run import simulate as run_simulation
+    from ehcp_engine.services.users import issue_token
+
+    svc = _services()
+    try:
+        first = date.fromisoformat(start) if start else None
+        report = run_simulation(
+            svc, plans=plans, years=years, seed=seed, start=first, progress=not no_progress
+        )
+    except ValueError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(2) from None
+    for line in report.summary():
+        typer.echo(line)
+    typer.echo(f"sign in as {report.demo_officer_email} (an officer of {report.teams[0].name}):")
+    typer.echo(issue_token(svc, report.demo_officer_id))
+    raise typer.Exit(1 if report.refused else 0)
 
 
 @app.command()
@@ -71,6 +136,54 @@ def users_create(
         raise typer.Exit(1) from None
     typer.echo(f"created {role} {email} (user {user_id}); API token:")
     typer.echo(issue_token(svc, user_id))
+
+
+@users_app.command("token")
+def users_token(
+    email: str,
+    days: Annotated[int | None, typer.Option(help="expire after this many days")] = None,
+) -> None:
+    """Issue another API token for a user (the last line of output)."""
+    from datetime import timedelta
+
+    from ehcp_engine.services.users import issue_token, user_id_for
+
+    svc = _services()
+    try:
+        user_id = user_id_for(svc, email)
+    except DomainError as err:
+        typer.echo(f"error: {err.detail}", err=True)
+        raise typer.Exit(1) from None
+    expiry = f", expires in {days} days" if days else ""
+    typer.echo(f"API token for {email}{expiry}:")
+    typer.echo(issue_token(svc, user_id, timedelta(days=days) if days else None))
+
+
+@users_app.command("revoke")
+def users_revoke(email: str) -> None:
+    """Revoke every API token of a user."""
+    from ehcp_engine.services.users import revoke_tokens
+
+    try:
+        count = revoke_tokens(_services(), email)
+    except DomainError as err:
+        typer.echo(f"error: {err.detail}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"revoked {count} token(s) of {email}")
+
+
+@users_app.command("set-password")
+def users_set_password(email: str) -> None:
+    """Set a user's web sign-in password (asked twice, not shown); clears any lock-out."""
+    from ehcp_engine.services.auth import set_password
+
+    password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        set_password(_services(), email, password)
+    except DomainError as err:
+        typer.echo(f"error: {err.detail}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"password set for {email}; they can sign in at the web address now")
 
 
 @audit_app.command("verify")

@@ -9,11 +9,11 @@ from datetime import date
 from typing import Annotated
 
 import typer
-from sqlalchemy import select
 
-from ehcp_engine.persistence.models import OutboxMessage
+from ehcp_engine.domain.errors import DomainError
 from ehcp_engine.services.bootstrap import build_services
 from ehcp_engine.services.context import Services
+from ehcp_engine.services.messages import messages_by_status, retry
 from ehcp_engine.services.scheduler import job_table, load_jobs, run_job, start
 from ehcp_engine.settings import Settings
 
@@ -77,30 +77,21 @@ def notifications_list(
     limit: Annotated[int, typer.Option(help="how many")] = 50,
 ) -> None:
     """Messages by status (failed ones are kept, never dropped)."""
-    svc = _svc()
-    with svc.sessions() as session:
-        rows = session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.status == status)
-            .order_by(OutboxMessage.id.desc())
-            .limit(limit)
-        ).all()
+    rows = messages_by_status(_svc(), status, limit)
     for m in rows:
         typer.echo(
-            f"{m.id:6} {m.channel:6} {m.audience:32} {m.template:22} attempts {m.attempts} "
-            f"{(m.last_error or '')[:60]}"
+            f"{m['id']:6} {m['channel']:6} {m['audience']:32} {m['template']:22} "
+            f"attempts {m['attempts']} {(m['last_error'] or '')[:60]}"
         )
     typer.echo(f"{len(rows)} {status} message(s)")
 
 
 @notifications_app.command("retry")
 def notifications_retry(message_id: int) -> None:
-    """Put a failed message back in the queue."""
-    svc = _svc()
-    with svc.sessions.begin() as session:
-        m = session.get(OutboxMessage, message_id)
-        if m is None or m.status != "failed":
-            typer.echo(f"no failed message {message_id}", err=True)
-            raise typer.Exit(1)
-        m.status, m.next_attempt_at, m.attempts = "pending", svc.clock.now(), 0
+    """Put a failed message back in the queue (the same as the admin API's retry)."""
+    try:
+        retry(_svc(), message_id)
+    except DomainError as err:
+        typer.echo(f"no failed message {message_id}: {err.detail}", err=True)
+        raise typer.Exit(1) from None
     typer.echo(f"message {message_id} queued again")

@@ -50,6 +50,18 @@ class Settings(BaseSettings):
     notify_base_url: str = "https://api.notifications.service.gov.uk"
     notify_email_template_id: str = "00000000-0000-0000-0000-000000000000"
     notify_sms_template_id: str | None = None
+    # Web sign-in: lock an account after this many wrong passwords in a row, for this long.
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lockout_minutes: int = Field(default=15, ge=1)
+    # Sign-in and reset attempts allowed per client address per minute (per process).
+    login_attempts_per_minute: int = Field(default=20, ge=1)
+    # A web session ends after this long without a request (sliding).
+    session_idle_minutes: int = Field(default=8 * 60, ge=1)
+    password_reset_minutes: int = Field(default=60, ge=1)
+    # Optional OpenID Connect sign-in (users are matched by email and must already exist).
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
 
     @model_validator(mode="after")
     def _no_default_secret_in_production(self) -> Settings:
@@ -58,6 +70,15 @@ class Settings(BaseSettings):
                 "EHCP_SECRET_KEY must be set to a real secret when EHCP_ENV=production"
             )
         return self
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id and self.oidc_client_secret)
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies are Secure behind https, and always in production."""
+        return self.env == "production" or self.base_url.startswith("https")
 
     def resolved_database_url(self) -> str:
         if self.database_url:

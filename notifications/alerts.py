@@ -44,7 +44,7 @@ def _alert(
                 payload={**payload, "case_reference": reference},
                 recipient=person,
                 now=ctx.now,
-                link=f"/cases/{d.case_id}",
+                link=ctx.link(d.case_id),
                 case_id=d.case_id,
                 kind="alert",
             ):

@@ -1,9 +1,10 @@
 """Channels: email over SMTP, GOV.UK Notify (email and SMS), and the in-app inbox.
 
 A channel sends one message or raises: `TemporaryFailure` (try again later: server down, 4xx SMTP
-replies, Notify 429/5xx) or `PermanentFailure` (keep the message as failed with the reason:
-refused recipient, Notify 400/403). Each message carries its idempotency key (the email's
-Message-ID, Notify's `reference`), so a resend after a crash can be recognised downstream.
+replies, a refused SMTP login, Notify 403/429/5xx) or `PermanentFailure` (keep the message as
+failed with the reason: refused recipient, Notify 400). Each message carries its idempotency
+key (the email's Message-ID, Notify's `reference`), so a resend after a crash can be
+recognised downstream.
 """
 
 from __future__ import annotations
@@ -70,6 +71,11 @@ class SmtpChannel:
                 if self.user:
                     smtp.login(self.user, self.password or "")
                 smtp.send_message(mail)
+        except smtplib.SMTPAuthenticationError as exc:
+            # The service's login, not this message, is wrong: keep it waiting until it is fixed.
+            raise TemporaryFailure(
+                f"SMTP login refused ({exc.smtp_code}): check EHCP_SMTP_USER and EHCP_SMTP_PASSWORD"
+            ) from None
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             if all(code >= 500 for code in codes):
@@ -117,7 +123,8 @@ class NotifyChannel:
                 )
         except Exception as exc:  # the client raises HTTPError (status_code) or requests errors
             status = getattr(exc, "status_code", None)
-            if status is not None and status not in (429,) and 400 <= int(status) < 500:
+            # 403 is Notify refusing the key (or the clock), not the message: try again later.
+            if status is not None and status not in (403, 429) and 400 <= int(status) < 500:
                 raise PermanentFailure(f"Notify {status}: {getattr(exc, 'message', exc)}") from None
             raise TemporaryFailure(f"Notify unavailable ({status or exc})") from None
         return str(reply.get("id")) if isinstance(reply, dict) else None

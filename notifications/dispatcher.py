@@ -39,28 +39,28 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def _claim(session: Session, now: datetime, batch: int) -> list[int]:
-    ready = (
-        select(OutboxMessage.id)
-        .where(
-            or_(
-                (OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now),
-                (OutboxMessage.status == "sending") & (OutboxMessage.lease_until < now),
-            )
-        )
-        .order_by(OutboxMessage.id)
-        .limit(batch)
+def _claim(session: Session, now: datetime, batch: int) -> list[int] | None:
+    """Lease up to `batch` messages that are due; None when none is due. The lease is a
+    conditional update: on SQLite the SELECT locks nothing, so another dispatcher may have leased
+    some of these rows meanwhile, and only the rows still due are ours."""
+    due = or_(
+        (OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now),
+        (OutboxMessage.status == "sending") & (OutboxMessage.lease_until < now),
     )
+    ready = select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(batch)
     if session.get_bind().dialect.name == "postgresql":
         ready = ready.with_for_update(skip_locked=True)
     ids = list(session.scalars(ready))
-    if ids:
-        session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids))
-            .values(status="sending", lease_until=now + LEASE, attempts=OutboxMessage.attempts + 1)
-        )
-    return ids
+    if not ids:
+        return None
+    leased = session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), due)
+        .values(status="sending", lease_until=now + LEASE, attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(leased)
 
 
 def _outgoing(session: Session, msg: OutboxMessage) -> Outgoing:
@@ -106,10 +106,20 @@ def dispatch(
     while True:
         with sessions.begin() as session:
             ids = _claim(session, now, batch)
-        if not ids:
+        if ids is None:
             return report
         for message_id in ids:
             _send_one(sessions, channels, message_id, now, report, calendar)
+
+
+def _channel(channels: Mapping[str, Channel], wanted: str) -> Channel | None:
+    """The message's channel; a text message with no SMS service configured goes by email (the
+    user's address is always known), not silently to the in-app inbox alone."""
+    if wanted in channels:
+        return channels[wanted]
+    if wanted == "sms" and "email" in channels:
+        return channels["email"]
+    return channels.get("inapp")
 
 
 def _send_one(
@@ -124,7 +134,7 @@ def _send_one(
         msg = session.get(OutboxMessage, message_id)
         assert msg is not None
         outgoing = _outgoing(session, msg)
-        channel = channels.get(msg.channel) or channels.get("inapp")
+        channel = _channel(channels, msg.channel)
     outcome: Exception | str | None
     try:
         outcome = channel.send(outgoing) if channel else None

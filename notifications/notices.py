@@ -118,6 +118,9 @@ def mark_notice(session: Session, msg: OutboxMessage, cal: StatutoryCalendar) ->
     if msg.status == "sent" and msg.sent_at is not None:
         notice.status, notice.sent_at = "sent", msg.sent_at
         notice.served_on = email_served_on(msg.sent_at, cal)
+        # An admin retried a failed notice and it went: served, so the re-send task is done (the
+        # earlier failure stays recorded).
+        notice.task_open = False
     elif msg.status == "failed":
         notice.status, notice.failure, notice.task_open = "failed", msg.last_error, True
 

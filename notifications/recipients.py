@@ -30,17 +30,23 @@ class Recipient:
         return cls(user.email, user.id, tuple(user.channels or ("email", "inapp")), user.phone)
 
 
+def _address(session: Session, address: str) -> Recipient:
+    """A bare address; when it is a user's, that user (their inbox and channel preferences)."""
+    user = session.scalar(select(User).where(User.email == address.lower(), User.active))
+    return Recipient.of(user) if user is not None else Recipient(address)
+
+
 def contributor_recipients(session: Session, name: str) -> list[Recipient]:
     """Targeted lookup for the write path (no full directory load)."""
     org = session.scalar(select(Organisation).where(Organisation.name == name))
     if org is None:
-        return [Recipient(name)] if "@" in name else []
+        return [_address(session, name)] if "@" in name else []
     people = session.scalars(
         select(User).where(User.organisation_id == org.id, User.role == "contributor", User.active)
     ).all()
     if people:
         return [Recipient.of(u) for u in people]
-    return [Recipient(org.email)] if org.email else []
+    return [_address(session, org.email)] if org.email else []
 
 
 class Directory:
@@ -49,6 +55,13 @@ class Directory:
     def __init__(self, session: Session) -> None:
         self.users = {u.id: u for u in session.scalars(select(User).where(User.active))}
         self.orgs = {o.name.lower(): o for o in session.scalars(select(Organisation))}
+        self.by_email = {u.email.lower(): u for u in self.users.values()}
+
+    def address(self, address: str) -> Recipient:
+        """A bare address; when it is a user's, that user (so it shows in their inbox, on the
+        channels they chose)."""
+        user = self.by_email.get(address.lower())
+        return Recipient.of(user) if user is not None else Recipient(address)
 
     def officer(self, officer_id: int | None) -> list[Recipient]:
         user = self.users.get(officer_id) if officer_id is not None else None
@@ -64,7 +77,7 @@ class Directory:
     def contributor(self, name: str) -> list[Recipient]:
         org = self.orgs.get(name.lower())
         if org is None:
-            return [Recipient(name)] if "@" in name else []
+            return [self.address(name)] if "@" in name else []
         people = [
             u
             for u in self.users.values()
@@ -72,11 +85,11 @@ class Directory:
         ]
         if people:
             return [Recipient.of(u) for u in people]
-        return [Recipient(org.email)] if org.email else []
+        return [self.address(org.email)] if org.email else []
 
     def contributor_manager(self, name: str) -> list[Recipient]:
         org = self.orgs.get(name.lower())
-        return [Recipient(org.manager_email)] if org is not None and org.manager_email else []
+        return [self.address(org.manager_email)] if org is not None and org.manager_email else []
 
     def all_managers(self) -> Sequence[User]:
         return [u for u in self.users.values() if u.role == "manager"]

@@ -9,7 +9,7 @@ claim nothing. The claim and the outbox row share one transaction: a crash loses
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -52,6 +52,11 @@ class SweepContext:
     today: date
     now: datetime
     report: SweepReport
+    # Links in messages are absolute: an email or SMS is read outside the service.
+    base_url: str = ""
+
+    def link(self, case_id: int) -> str:
+        return f"{self.base_url}/cases/{case_id}"
 
 
 def _candidates(session: Session, config: ReminderConfig, today: date) -> list[Sequence[Any]]:
@@ -114,12 +119,16 @@ def _payload(
     audience: str,
     contributor: str | None,
 ) -> dict[str, Any]:
+    label = ctx.labels.get(d.rule, d.rule)
     return {
         "case_reference": reference,
-        "label": ctx.labels.get(d.rule, d.rule),
+        # Which contributor's advice: an officer may be chasing several on one case.
+        "label": f"{label} ({contributor})" if contributor else label,
         "due_on": d.due_on.isoformat(),
         "source": d.source,
-        "days": abs(step.days),
+        # Counted from the day it is sent: a step moved off a quiet day, or sent late after
+        # downtime, must not say "due in 10 days" when it is due in 8.
+        "days": abs((d.due_on - ctx.today).days),
         "action": ACTIONS.get(audience, ""),
         "contributor": contributor or "",
         "rule": d.rule,
@@ -147,30 +156,40 @@ def _send_step(
             payload=payload,
             recipient=person,
             now=ctx.now,
-            link=f"/cases/{d.case_id}",
+            link=ctx.link(d.case_id),
             case_id=d.case_id,
             kind="reminder",
         ):
             ctx.report.count(template)
 
 
-def _template(step: Step) -> str:
-    if step.name == "due":
-        return "reminder_due"
-    return "reminder_overdue" if step.name.startswith("overdue") else "reminder_before"
+def _template(due_on: date, today: date) -> str:
+    """By the day the message goes, not the step's name: a due-day step moved off a Saturday
+    deadline to the Monday is overdue, not "due today"."""
+    if today < due_on:
+        return "reminder_before"
+    return "reminder_due" if today == due_on else "reminder_overdue"
+
+
+def _for_due_date(step: Step, due_on: date) -> Step:
+    """A step is claimed for the due date it reminds of: when a correction moves the date, the
+    new date gets its own reminders instead of finding them already claimed."""
+    return replace(step, name=f"{step.name}@{due_on.isoformat()}")
 
 
 def _remind(ctx: SweepContext, row: Sequence[Any], rule: ReminderRule) -> None:
     d = row[0]
-    steps = plan_steps(rule, d.due_on, ctx.today, ctx.calendar, ctx.config.quiet_days)
+    planned = plan_steps(rule, d.due_on, ctx.today, ctx.calendar, ctx.config.quiet_days)
+    steps = [_for_due_date(s, d.due_on) for s in planned]
     if steps:
         # Only the latest step is sent; older unsent ones (the service was down) are superseded.
         for older in steps[:-1]:
             if _claim(ctx, d, older, rule.audience, "superseded"):
                 ctx.report.superseded += 1
-        _send_step(ctx, row, steps[-1], rule.audience, _template(steps[-1]))
+        _send_step(ctx, row, steps[-1], rule.audience, _template(d.due_on, ctx.today))
     escalation = escalation_step(rule, d.due_on, ctx.today, ctx.calendar, ctx.config.quiet_days)
     if escalation is not None and rule.audience == "contributor":
+        escalation = _for_due_date(escalation, d.due_on)
         _send_step(ctx, row, escalation, "contributor_manager", "escalation")
 
 
@@ -182,6 +201,7 @@ def sweep(
     labels: dict[str, str],
     today: date,
     now: datetime,
+    base_url: str = "",
 ) -> SweepReport:
     """Queue every reminder step due by `today` that has not been claimed yet."""
     report = SweepReport()
@@ -189,22 +209,12 @@ def sweep(
         rows = _candidates(reader, config, today)
     for start in range(0, len(rows), BATCH):
         with sessions.begin() as session:
-            ctx = _context(session, config, calendar, labels, today, now, report)
+            ctx = SweepContext(
+                session, Directory(session), config, calendar, labels, today, now, report, base_url
+            )
             for row in rows[start : start + BATCH]:
                 report.deadlines_seen += 1
                 for rule in config.rules:
                     if rule.covers(row[0].rule, row[0].window):
                         _remind(ctx, row, rule)
     return report
-
-
-def _context(
-    session: Session,
-    config: ReminderConfig,
-    calendar: StatutoryCalendar,
-    labels: dict[str, str],
-    today: date,
-    now: datetime,
-    report: SweepReport,
-) -> SweepContext:
-    return SweepContext(session, Directory(session), config, calendar, labels, today, now, report)

@@ -69,6 +69,13 @@ TEMPLATES: dict[str, Template] = {
         "The full notice and your rights of appeal and mediation are in the letter attached "
         "or available from your case officer.",
     ),
+    "password_reset": Template(
+        "Reset your password for the EHCP service",
+        "Someone asked to reset the password of the EHCP service account for this email address. "
+        "To choose a new password, open this link within {minutes} minutes; it works once:\n\n"
+        "{link}\n\nIf you did not ask for this, you can ignore this email: your password has not "
+        "changed.",
+    ),
 }
 
 

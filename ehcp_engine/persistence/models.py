@@ -92,6 +92,11 @@ class User(Base):
         JSON, default=lambda: ["email", "inapp"], server_default='["email", "inapp"]'
     )
     phone: Mapped[str | None] = mapped_column(String(30))
+    # Web sign-in (ehcp_engine.services.auth): an Argon2 hash, or none (API tokens or OpenID
+    # Connect only); wrong passwords in a row, and until when the account is locked.
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None]
 
 
 class ApiToken(Base):
@@ -299,3 +304,180 @@ class AccessLog(Base):
     case_id: Mapped[int | None] = mapped_column(Integer, index=True)
     detail: Mapped[str] = mapped_column(Text, default="")
     client: Mapped[str | None] = mapped_column(String(100))
+
+
+class PlanVersion(Base):
+    """One version of a child's EHC plan: sections A–K (Reg 12) as validated JSON
+    (ehcp_engine.domain.plan_content). A version is edited until it is issued; issuing records
+    the event (draft_plan_served, final_plan_issued, amended_plan_issued) through the write path
+    and keeps its audit seq, after which the version never changes: an amendment is a new one."""
+
+    __tablename__ = "plan_versions"
+    __table_args__ = (UniqueConstraint("case_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # 1..n within the case
+    kind: Mapped[str] = mapped_column(String(20))  # draft | final | amended
+    status: Mapped[str] = mapped_column(String(20))  # editing | issued
+    content: Mapped[dict[str, Any]]
+    based_on_id: Mapped[int | None] = mapped_column(ForeignKey("plan_versions.id"))
+    # The audit seq of the event that issued this version.
+    issued_seq: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(320))
+
+
+class WebSession(Base):
+    """A signed-in browser. The cookie carries a random token; only its SHA-256 is stored."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # Every form posted in this session carries it (CSRF).
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    # Sliding: moved on with every request, ending the session after EHCP_SESSION_IDLE_MINUTES.
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    last_seen_at: Mapped[datetime]
+
+
+class PasswordReset(Base):
+    """A one-time password reset link; the token is stored only as its SHA-256."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class MeasureFact(Base):
+    """Projection for the measures dashboards: one row per measure-relevant fact of a case
+    (audit.measures.facts), refreshed incrementally from the audit log, never edited by hand."""
+
+    __tablename__ = "measure_facts"
+    __table_args__ = (
+        UniqueConstraint("case_id", "key"),
+        Index("ix_measure_facts_kind_start", "kind", "start_on"),
+        Index("ix_measure_facts_kind_due", "kind", "due_on"),
+        Index("ix_measure_facts_kind_met", "kind", "met_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    key: Mapped[str] = mapped_column(String(120))
+    start_on: Mapped[date | None] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    met_on: Mapped[date | None] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    exception: Mapped[bool] = mapped_column(Boolean, default=False)
+    attrs: Mapped[dict[str, Any]]
+
+
+class MeasureCase(Base):
+    """How far each case's log has been folded into measure_facts (the newest record read)."""
+
+    __tablename__ = "measure_cases"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    audit_id: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class MeasureWatermark(Base):
+    """The highest audit record id folded into the projection; its row is also the lock that
+    serialises refreshes (the first statement of a refresh updates it)."""
+
+    __tablename__ = "measure_watermarks"
+
+    name: Mapped[str] = mapped_column(String(30), primary_key=True)
+    audit_id: Mapped[int] = mapped_column(Integer, default=0)
+    refreshed_at: Mapped[datetime | None]
+
+
+class Sen2Person(Base):
+    """SEN2 module 1 items the workflow does not record (sex, ethnicity, postcode, ULN, the
+    reason a UPN is unknown) and module 5's types of need, kept per case for the return."""
+
+    __tablename__ = "sen2_persons"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    sex: Mapped[str | None] = mapped_column(String(1))
+    ethnicity: Mapped[str | None] = mapped_column(String(4))
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    uln: Mapped[str | None] = mapped_column(String(10))
+    upn_unknown: Mapped[str | None] = mapped_column(String(4))
+    sen_types: Mapped[list[str]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime]
+
+
+class QaRound(Base):
+    """A QA audit round: a reproducible sample of plans issued or amended in a period."""
+
+    __tablename__ = "qa_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    period_from: Mapped[date] = mapped_column(Date)
+    period_to: Mapped[date] = mapped_column(Date)
+    seed: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int | None] = mapped_column(Integer)
+    percent: Mapped[float | None]
+    origin: Mapped[str] = mapped_column(String(20))  # on_demand | scheduled
+    rubric_version: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(320))
+
+
+class QaSampleItem(Base):
+    """One sampled plan issue: the case and the audit seq of its final/amended plan event (the
+    plan version issued with that seq is the one marked)."""
+
+    __tablename__ = "qa_sample_items"
+    __table_args__ = (UniqueConstraint("round_id", "case_id", "issued_seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("qa_rounds.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    issued_seq: Mapped[int] = mapped_column(Integer)
+    issued_on: Mapped[date] = mapped_column(Date)
+    issue: Mapped[str] = mapped_column(String(20))  # final | amended
+    officer_id: Mapped[int | None] = mapped_column(Integer)
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    plan_version_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class QaScore(Base):
+    """One panel member's marking of a sampled plan against the rubric."""
+
+    __tablename__ = "qa_scores"
+    __table_args__ = (UniqueConstraint("item_id", "marker_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("qa_sample_items.id"), index=True)
+    marker_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    ratings: Mapped[dict[str, Any]]
+    overall: Mapped[str] = mapped_column(String(30))
+    comments: Mapped[str] = mapped_column(Text, default="")
+    scored_at: Mapped[datetime]
+
+
+class QaModeration(Base):
+    """The moderated (agreed) result for a sampled plan: what the measures and feedback use."""
+
+    __tablename__ = "qa_moderations"
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("qa_sample_items.id"), primary_key=True)
+    moderator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    ratings: Mapped[dict[str, Any]]
+    overall: Mapped[str] = mapped_column(String(30))
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    moderated_at: Mapped[datetime]

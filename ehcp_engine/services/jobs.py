@@ -28,7 +28,19 @@ def labels(svc: Services) -> dict[str, str]:
     return {t: r.label for rs in svc.config.rule_book.rule_sets for t, r in rs.timers.items()}
 
 
+def quiet_day(svc: Services, today: date) -> bool:
+    """A weekend or bank holiday, when config/reminders.toml says quiet days are respected.
+    Nothing is lost: steps and alerts that fall due then go on the next working day."""
+    return svc.reminders.quiet_days and not svc.config.calendar.is_working_day(today)
+
+
+QUIET = "quiet day (weekend or bank holiday): nothing sent; the next working day catches up"
+
+
 def run_sweep(svc: Services, today: date, now: datetime) -> str:
+    if quiet_day(svc, today):
+        return QUIET
+    base_url = svc.settings.base_url.rstrip("/")
     report = sweep(
         svc.sessions,
         config=svc.reminders,
@@ -36,6 +48,7 @@ def run_sweep(svc: Services, today: date, now: datetime) -> str:
         labels=labels(svc),
         today=today,
         now=now,
+        base_url=base_url,
     )
     with svc.sessions.begin() as session:
         ctx = SweepContext(
@@ -47,6 +60,7 @@ def run_sweep(svc: Services, today: date, now: datetime) -> str:
             today,
             now,
             report,
+            base_url,
         )
         twenty_weeks_at_risk(ctx)
         phase_transfer_at_risk(ctx)
@@ -89,6 +103,8 @@ def run_dispatch(svc: Services, today: date, now: datetime) -> str:
 
 
 def run_digest(svc: Services, today: date, now: datetime) -> str:
+    if quiet_day(svc, today):
+        return QUIET
     return queue_daily_digests(
         svc.sessions, today=today, now=now, labels=labels(svc), base_url=svc.settings.base_url
     )
@@ -111,10 +127,27 @@ def run_housekeeping(svc: Services, today: date, now: datetime) -> str:
     return f"released {released} expired leases; pruned {pruned} job runs over 400 days old"
 
 
+def run_measures_refresh(svc: Services, today: date, now: datetime) -> str:
+    """Fold the cases whose audit log grew into measure_facts, and reconcile every case's chain
+    tip with the projection (catches a record committed after a later-numbered one)."""
+    from ehcp_engine.services.measures import refresh
+
+    return str(refresh(svc, reconcile=True))
+
+
+def run_qa_sample(svc: Services, today: date, now: datetime) -> str:
+    """Draw the QA sample of last month's plans if no round covers that month yet."""
+    from ehcp_engine.services.qa import scheduled_round
+
+    return scheduled_round(svc, today)
+
+
 JOBS: dict[str, Job] = {
     "sweep": run_sweep,
     "dispatch": run_dispatch,
     "manager_digest": run_digest,
     "weekly_summary": run_weekly,
     "housekeeping": run_housekeeping,
+    "measures_refresh": run_measures_refresh,
+    "qa_sample": run_qa_sample,
 }

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ehcp_engine.domain.errors import EventInvalid, NotFound
 from ehcp_engine.persistence.models import Case, Notice, OutboxMessage, User
 from ehcp_engine.services.context import Actor, Services
-from notifications.notices import record_bounce
+from notifications.notices import post_served_on, record_bounce
 
 CHANNELS = ("email", "sms", "inapp")
 
@@ -117,7 +117,7 @@ def case_notices(svc: Services, case_id: int) -> list[dict[str, Any]]:
         if session.get(Case, case_id) is None:
             raise NotFound(f"no case {case_id}")
         rows = session.scalars(
-            select(Notice).where(Notice.case_id == case_id).order_by(Notice.seq)
+            select(Notice).where(Notice.case_id == case_id).order_by(Notice.seq, Notice.id)
         ).all()
     return [_notice(n) for n in rows]
 
@@ -132,14 +132,32 @@ def notice_bounced(svc: Services, notice_id: int, reason: str) -> dict[str, Any]
 
 
 def resend_by_post(svc: Services, notice_id: int) -> dict[str, Any]:
-    """The officer re-sent a failed notice by post: served on the second working day after."""
-    from notifications.notices import post_served_on
-
+    """The officer re-sent a failed or bounced notice by post: served on the second working day
+    after posting. The posting is a record of its own, so the proof of service keeps how and when
+    the failed attempt went and why it failed; that attempt's re-send task is closed."""
     with svc.sessions.begin() as session:
         n = session.get(Notice, notice_id)
         if n is None:
             raise NotFound(f"no notice {notice_id}")
-        today = svc.clock.today()
-        n.route, n.status, n.task_open = "post", "sent", False
-        n.sent_at, n.served_on = svc.clock.now(), post_served_on(today, svc.config.calendar)
-        return _notice(n)
+        if not n.task_open:
+            raise EventInvalid(
+                "notice", f"notice {notice_id} has no open re-send task (it is {n.status})"
+            )
+        now, served = svc.clock.now(), post_served_on(svc.clock.today(), svc.config.calendar)
+        n.task_open = False
+        if n.route == "post":  # a returned letter, posted again
+            n.status, n.sent_at, n.served_on = "sent", now, served
+            return _notice(n)
+        posted = Notice(
+            case_id=n.case_id,
+            seq=n.seq,
+            kind=n.kind,
+            route="post",
+            addressee="by post to the family's address",
+            status="sent",
+            sent_at=now,
+            served_on=served,
+        )
+        session.add(posted)
+        session.flush()
+        return _notice(posted)

@@ -24,6 +24,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "access.audit": frozenset({"admin"}),
     "jobs.read": frozenset({"admin", "manager"}),
     "notices.manage": _CASEWORK,
+    # The plan itself (sections A-K): QA panels read the versions they sample.
+    "plan.read": _CASEWORK | {"qa"},
+    "plan.edit": _CASEWORK,
+    # Measures dashboards and QA (audit/measures, audit/qa): aggregates and case ids, no names.
+    "measures.read": frozenset({"manager", "officer", "qa"}),
+    "qa.run": frozenset({"manager", "qa"}),
+    "qa.score": frozenset({"qa", "manager"}),
+    "sen2.export": frozenset({"manager"}),
+    "sen2.edit": _CASEWORK,
     # Admins manage users but do not read children's records by default (UK GDPR minimisation).
     "rules.read": _CASEWORK | {"qa", "contributor", "admin"},
 }

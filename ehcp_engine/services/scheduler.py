@@ -13,7 +13,7 @@ import logging
 import socket
 import tomllib
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -43,9 +43,13 @@ class JobSpec:
     trigger: str
     params: dict[str, Any]
 
-    def make_trigger(self, tz: ZoneInfo) -> IntervalTrigger | CronTrigger:
+    def make_trigger(
+        self, tz: ZoneInfo, start: datetime | None = None
+    ) -> IntervalTrigger | CronTrigger:
+        """`start` anchors an interval (without it APScheduler starts counting from the wall
+        clock's now, so no earlier run could ever be found missed)."""
         if self.trigger == "interval":
-            return IntervalTrigger(timezone=tz, **self.params)
+            return IntervalTrigger(timezone=tz, start_date=start, **self.params)
         return CronTrigger(timezone=tz, **self.params)
 
     def schedule(self) -> str:
@@ -123,18 +127,25 @@ def record_missed(svc: Services, name: str, scheduled_for: datetime, why: str) -
         )
 
 
+MAX_MISSED = 100_000  # a week of a 30-second job is 20,160: every one is counted
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives stored UTC timestamps back without their zone."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
 def missed_since_last_run(svc: Services, spec: JobSpec, tz: ZoneInfo) -> list[datetime]:
-    """Fire times between the job's last recorded run and now (at most 50 listed)."""
+    """Fire times between the job's last recorded run and now."""
     with svc.sessions() as session:
         last = session.scalar(select(func.max(JobRun.started_at)).where(JobRun.job == spec.name))
     if last is None:
         return []
-    if last.tzinfo is None:
-        last = last.replace(tzinfo=ZoneInfo("UTC"))
-    trigger, now = spec.make_trigger(tz), svc.clock.now()
+    last = _aware(last)
+    trigger, now = spec.make_trigger(tz, start=last), svc.clock.now()
     found: list[datetime] = []
     fire = trigger.get_next_fire_time(None, last + timedelta(seconds=1))
-    while fire is not None and fire < now and len(found) < 50:
+    while fire is not None and fire < now and len(found) < MAX_MISSED:
         found.append(fire)
         fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
     return found
@@ -146,7 +157,7 @@ def catch_up(svc: Services, config: JobsConfig) -> list[str]:
     for spec in config.jobs:
         missed = missed_since_last_run(svc, spec, config.timezone)
         if missed:
-            more = "+" if len(missed) >= 50 else ""
+            more = "+" if len(missed) >= MAX_MISSED else ""
             record_missed(
                 svc,
                 spec.name,
@@ -206,7 +217,7 @@ def job_table(svc: Services, config: JobsConfig) -> list[dict[str, Any]]:
                     "job": spec.name,
                     "schedule": spec.schedule(),
                     "description": spec.description,
-                    "last_run": last.started_at.astimezone(LONDON) if last else None,
+                    "last_run": _aware(last.started_at).astimezone(LONDON) if last else None,
                     "outcome": last.outcome if last else "never run",
                     "detail": last.detail if last else "",
                 }

@@ -1,0 +1,213 @@
+"""The local partnerships' measures (shared/seeds) that the engine's data can answer, each
+labelled with the document it comes from."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from audit.measures import facts as k
+from audit.measures.facts import Fact
+from audit.measures.rates import Period, Rate, by_due, grouped
+from ehcp_engine.domain.calendar import StatutoryCalendar
+
+SHROPSHIRE = "seeds/000 Shropshire SEND Outcomes Framework 2024-2029"
+TELFORD = "seeds/002 Telford and Wrekin SEND Action Plan (2022)"
+STOCKTON = "seeds/003 Stockton-on-Tees Written Statement of Action (2019)"
+YORK = "seeds/004 York SEND Outcomes Framework"
+FAMILY = ("parent", "young_person")
+# (case id, review meeting seq, outcome as rated) -> the framework headings it sits under.
+HeadingsOf = Callable[[int, int, str], Sequence[str]]
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Stockton's targets for statutory advice on time (seeds/003): 75%, then 100%."""
+
+    advice_percent: tuple[int, ...] = (75, 100)
+
+
+def requests_by_family(facts: Sequence[Fact], period: Period) -> dict[str, Any]:
+    rate = Rate()
+    for f in facts:
+        if f.kind == k.REQUEST and f.start_on in period:
+            rate.count(f.case_id, f.attrs.get("source") in FAMILY)
+    return rate.as_dict()
+
+
+def assessment_yes_no(facts: Sequence[Fact], period: Period) -> dict[str, Any]:
+    yes, no = Rate(), Rate()
+    for f in facts:
+        if f.kind == k.ASSESSMENT_DECISION and f.met_on in period:
+            agreed = f.attrs.get("outcome") == "agreed"
+            yes.count(f.case_id, agreed)
+            no.count(f.case_id, not agreed)
+    return {"yes": yes.as_dict(), "no": no.as_dict()}
+
+
+def disputes(facts: Sequence[Fact], period: Period) -> dict[str, Any]:
+    """Mediation and tribunal: how many, about what, and how they ended."""
+    mediations = [f for f in facts if f.kind == k.MEDIATION and f.start_on in period]
+    appeals = [f for f in facts if f.kind == k.APPEAL and f.start_on in period]
+    decided = [
+        f
+        for f in facts
+        if f.kind == k.APPEAL and f.attrs.get("outcome_on")
+        if date.fromisoformat(str(f.attrs["outcome_on"])) in period
+    ]
+    held = [f for f in facts if f.kind == k.MEDIATION and f.met_on in period]
+    return {
+        "mediation": {
+            "contacts": len(mediations),
+            "wanted_mediation": sum(1 for f in mediations if f.attrs.get("wants_mediation")),
+            "by_decision": dict(Counter(str(f.attrs.get("category")) for f in mediations)),
+            "held": len(held),
+            "held_by_agreement": dict(Counter(str(f.attrs.get("agreement")) for f in held)),
+            "case_ids": sorted(f.case_id for f in mediations),
+        },
+        "tribunal": {
+            "appeals": len(appeals),
+            "by_type": dict(Counter(str(f.attrs.get("appeal_type")) for f in appeals)),
+            "by_decision": dict(Counter(str(f.attrs.get("category")) for f in appeals)),
+            "case_ids": sorted(f.case_id for f in appeals),
+            "outcomes": dict(Counter(_outcome(f) for f in decided)),
+        },
+    }
+
+
+def _outcome(appeal: Fact) -> str:
+    orders = [o for o in appeal.attrs.get("orders", []) if o != "recommendation"]
+    if appeal.attrs.get("outcome") == "order":
+        return f"order: {orders[0]}" if orders else "order: recommendation only"
+    return str(appeal.attrs.get("outcome"))
+
+
+def plans_reviewed_in_12_months(
+    facts: Sequence[Fact], period: Period, cal: StatutoryCalendar
+) -> dict[str, Any]:
+    """Plans in force at the period's end, at least 12 months old, with a review meeting in
+    the 12 months before it (a transferred-in plan's last review elsewhere counts)."""
+    end = period.end
+    since = cal.add_months(end, -12)
+    reviewed = {
+        f.case_id for f in facts if f.kind == k.REVIEW and f.start_on and since < f.start_on <= end
+    }
+    rate = Rate()
+    for f in facts:
+        if f.kind != k.PLAN or f.start_on is None or f.start_on > since:
+            continue
+        if f.ended_on is not None and f.ended_on <= end:
+            continue
+        elsewhere = f.attrs.get("last_review_on")
+        before = elsewhere is not None and since < date.fromisoformat(str(elsewhere)) <= end
+        rate.count(f.case_id, f.case_id in reviewed or before)
+    return rate.as_dict()
+
+
+def review_participation(facts: Sequence[Fact], period: Period) -> dict[str, Any]:
+    """Reviews held in the period that the child and their parent (or the young person) took
+    part in; and each separately."""
+    both, child, parent = Rate(), Rate(), Rate()
+    for f in facts:
+        if f.kind != k.REVIEW or f.start_on not in period:
+            continue
+        people = set(f.attrs.get("participants", []))
+        cyp, par = "child_or_young_person" in people, "parent" in people
+        both.count(f.case_id, cyp if f.attrs.get("young_person") else cyp and par)
+        child.count(f.case_id, cyp)
+        parent.count(f.case_id, par)
+    return {
+        "child_and_parent_or_young_person": both.as_dict(),
+        "child_or_young_person": child.as_dict(),
+        "parent": parent.as_dict(),
+    }
+
+
+def advice_against_targets(
+    facts: Sequence[Fact], period: Period, targets: Targets
+) -> dict[str, Any]:
+    rates = by_due(facts, k.ADVICE, period, group=lambda f: str(f.attrs.get("contributor")))
+    out = grouped(rates)
+    for name, rate in rates.items():
+        pct = rate.percent
+        met = {f"{t}%": pct is not None and pct >= t for t in targets.advice_percent}
+        (out if name == "all" else out["by"][name])["targets_met"] = met
+    return out
+
+
+def outcomes_met(facts: Sequence[Fact], period: Period, headings_of: HeadingsOf) -> dict[str, Any]:
+    """Outcome ratings at reviews held in the period, by framework heading: % achieved of
+    those rated (an outcome no longer relevant is left out)."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for f in facts:
+        if f.kind != k.REVIEW or f.start_on not in period:
+            continue
+        for outcome, rating in f.attrs.get("progress", []):
+            for heading in headings_of(f.case_id, int(f.attrs["seq"]), outcome):
+                counts[heading][rating] += 1
+    table = {}
+    for heading, found in sorted(counts.items()):
+        rated = sum(found.values()) - found["no_longer_relevant"]
+        table[heading] = {
+            "numerator": found["achieved"],
+            "denominator": rated,
+            "percent": round(100 * found["achieved"] / rated, 1) if rated else None,
+            "ratings": dict(found),
+        }
+    return table
+
+
+def local_measures(
+    facts: Sequence[Fact],
+    period: Period,
+    cal: StatutoryCalendar,
+    targets: Targets,
+    headings_of: HeadingsOf,
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": "requests_by_parents_or_young_people",
+            "label": "% of requests for assessment made by parents or young people",
+            "source": SHROPSHIRE,
+            "result": requests_by_family(facts, period),
+        },
+        {
+            "id": "assessment_yes_no",
+            "label": "% yes and no to EHC needs assessment",
+            "source": SHROPSHIRE,
+            "result": assessment_yes_no(facts, period),
+        },
+        {
+            "id": "mediation_and_tribunal",
+            "label": "Mediation and tribunal: counts and outcomes",
+            "source": f"{SHROPSHIRE} (reduction in mediation and tribunal); {TELFORD}",
+            "result": disputes(facts, period),
+        },
+        {
+            "id": "plans_reviewed_in_12_months",
+            "label": "% of plans with a review in the last 12 months (at the period's end)",
+            "source": SHROPSHIRE,
+            "result": plans_reviewed_in_12_months(facts, period, cal),
+        },
+        {
+            "id": "review_participation",
+            "label": "% of reviews the child or young person and parent took part in",
+            "source": SHROPSHIRE,
+            "result": review_participation(facts, period),
+        },
+        {
+            "id": "advice_on_time_by_agency",
+            "label": "% of statutory advice on time, by agency (targets 75%, then 100%)",
+            "source": STOCKTON,
+            "result": advice_against_targets(facts, period, targets),
+        },
+        {
+            "id": "outcomes_met_by_heading",
+            "label": "% of EHCP outcomes met at review, by outcomes framework heading",
+            "source": f"{SHROPSHIRE}; {YORK}",
+            "result": outcomes_met(facts, period, headings_of),
+        },
+    ]
