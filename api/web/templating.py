@@ -15,6 +15,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, P
 from starlette.responses import Response
 
 from api.web.deps import ANON_COOKIE, csrf_token_for, services_of, set_cookie, signed_in_user
+from ehcp_engine.services.policy import allowed
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -31,6 +32,27 @@ _env = Environment(
 )
 templates = Jinja2Templates(env=_env)
 
+# The service navigation: (text, address, permission). Each role sees only the sections its
+# permissions open (services/policy.py decides; the pages check again).
+NAVIGATION: list[tuple[str, str, str]] = [
+    ("Cases", "/cases", "case.list"),
+    ("Advice requests", "/advice", "advice.read"),
+    ("Dashboard", "/dashboard", "dashboard.read"),
+    ("Quality assurance", "/qa", "qa.score"),
+    ("Measures", "/measures", "measures.read"),
+    ("Administration", "/admin", "users.admin"),
+]
+
+
+def navigation_for(user: Any, current_path: str) -> list[dict[str, Any]]:
+    if user is None:
+        return []
+    return [
+        {"href": href, "text": text, "active": current_path.startswith(href)}
+        for text, href, permission in NAVIGATION
+        if allowed(user.actor, permission)
+    ]
+
 
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
@@ -45,6 +67,7 @@ def render(
         "csrf_token": csrf_token_for(request),
         "oidc_enabled": svc.settings.oidc_enabled,
         "current_path": request.url.path,
+        "navigation": navigation_for(user, request.url.path),
         **(context or {}),
     }
     errors: dict[str, str] = page.get("errors") or {}

@@ -23,6 +23,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Answering "who looked at my child's file?" and subject access requests is an admin's job.
     "access.audit": frozenset({"admin"}),
     "jobs.read": frozenset({"admin", "manager"}),
+    # Managers watch their teams' deadlines and move cases between officers.
+    "dashboard.read": frozenset({"manager"}),
+    "case.reassign": frozenset({"manager"}),
+    # Users, teams, organisations and channel settings.
+    "users.admin": frozenset({"admin"}),
     "notices.manage": _CASEWORK,
     # The plan itself (sections A-K): QA panels read the versions they sample.
     "plan.read": _CASEWORK | {"qa"},
