@@ -79,10 +79,10 @@ def notice_bounced(
 ) -> dict[str, Any]:
     """Record a bounce: the notice was not served and the officer gets a task to re-send."""
     require(actor, "notices.manage")
-    return service.notice_bounced(svc, notice_id, body.reason)
+    return service.notice_bounced(svc, actor, notice_id, body.reason)
 
 
 @router.post("/notices/{notice_id}/resent-by-post")
 def notice_resent(notice_id: RowId, svc: ServicesDep, actor: ActorDep) -> dict[str, Any]:
     require(actor, "notices.manage")
-    return service.resend_by_post(svc, notice_id)
+    return service.resend_by_post(svc, actor, notice_id)

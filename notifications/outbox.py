@@ -102,10 +102,17 @@ def queue(
 
 
 def enqueue(
-    session: Session, *, case_id: int, seq: int, messages: list[Message], now: datetime
+    session: Session,
+    *,
+    case_id: int,
+    seq: int,
+    messages: list[Message],
+    now: datetime,
+    base_url: str,
 ) -> None:
     """Queue an event's messages to the people its audience names (a contributor organisation's
-    users or inbox); an audience with nobody to reach queues nothing."""
+    users or inbox); an audience with nobody to reach queues nothing. Contributors act in their
+    portal, so the link goes there, in full: an email is read outside the service."""
     for m in messages:
         for recipient in contributor_recipients(session, m.audience):
             queue(
@@ -115,7 +122,7 @@ def enqueue(
                 payload=m.payload,
                 recipient=recipient,
                 now=now,
-                link=f"/cases/{case_id}",
+                link=f"{base_url}/advice",
                 case_id=case_id,
                 kind="info",
             )

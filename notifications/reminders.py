@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +42,6 @@ class ReminderConfig:
     at_risk_audience: tuple[str, ...] = ("officer", "manager")
     transfer_from: tuple[int, int] = (11, 1)
     transfer_audience: tuple[str, ...] = ("officer", "manager")
-    digest_at: time = time(7, 0)
-    weekly_on: str = "mon"
-    weekly_at: time = time(7, 30)
     max_before_days: int = field(default=0)
 
 
@@ -131,7 +128,8 @@ def load_reminders(path: Path, timer_ids: set[str]) -> ReminderConfig:
             raise RuleError(f"{path}: reminder '{r.name}' names unknown timers {unknown}")
     risk = raw.get("twenty_weeks_at_risk", {})
     transfer = raw.get("phase_transfer_at_risk", {})
-    digest = raw.get("digest", {})
+    if "digest" in raw:
+        raise RuleError(f"{path}: [digest] moved: the digest's times are jobs in config/jobs.toml")
     return ReminderConfig(
         rules=rules,
         quiet_days=bool(raw.get("quiet_days", True)),
@@ -139,8 +137,5 @@ def load_reminders(path: Path, timer_ids: set[str]) -> ReminderConfig:
         at_risk_audience=tuple(risk.get("audience", ("officer", "manager"))),
         transfer_from=(int(transfer.get("from_month", 11)), int(transfer.get("from_day", 1))),
         transfer_audience=tuple(transfer.get("audience", ("officer", "manager"))),
-        digest_at=time.fromisoformat(str(digest.get("daily_at", "07:00"))),
-        weekly_on=str(digest.get("weekly_on", "mon")),
-        weekly_at=time.fromisoformat(str(digest.get("weekly_at", "07:30"))),
         max_before_days=max((max(r.before_days, default=0) for r in rules), default=0),
     )

@@ -16,7 +16,11 @@ from ehcp_engine.persistence.models import JobRun, OutboxMessage
 from ehcp_engine.services.context import Services
 from notifications.alerts import phase_transfer_at_risk, twenty_weeks_at_risk
 from notifications.channels import Channel, InAppChannel, NotifyChannel, SmtpChannel
-from notifications.digest import queue_daily_digests, queue_weekly_summaries
+from notifications.digest import (
+    first_working_day_of_week,
+    queue_daily_digests,
+    queue_weekly_summaries,
+)
 from notifications.dispatcher import dispatch
 from notifications.recipients import Directory
 from notifications.sweep import SweepContext, SweepReport, sweep
@@ -106,12 +110,21 @@ def run_digest(svc: Services, today: date, now: datetime) -> str:
     if quiet_day(svc, today):
         return QUIET
     return queue_daily_digests(
-        svc.sessions, today=today, now=now, labels=labels(svc), base_url=svc.settings.base_url
+        svc.sessions,
+        today=today,
+        now=now,
+        labels=labels(svc),
+        base_url=svc.settings.base_url,
+        at_risk_weeks=svc.reminders.at_risk_after_weeks,
     )
 
 
 def run_weekly(svc: Services, today: date, now: datetime) -> str:
-    return queue_weekly_summaries(svc.sessions, today=today, now=now)
+    if not first_working_day_of_week(today, svc.config.calendar):
+        return "not the week's first working day: the summary went (or goes) on that day"
+    return queue_weekly_summaries(
+        svc.sessions, today=today, now=now, base_url=svc.settings.base_url
+    )
 
 
 def run_housekeeping(svc: Services, today: date, now: datetime) -> str:

@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ehcp_engine.domain.errors import EventInvalid, NotFound
 from ehcp_engine.persistence.models import Case, Notice, OutboxMessage, User
+from ehcp_engine.services.access import visible
 from ehcp_engine.services.context import Actor, Services
 from notifications.notices import post_served_on, record_bounce
 
@@ -122,23 +124,28 @@ def case_notices(svc: Services, case_id: int) -> list[dict[str, Any]]:
     return [_notice(n) for n in rows]
 
 
-def notice_bounced(svc: Services, notice_id: int, reason: str) -> dict[str, Any]:
+def _notice_in_scope(session: Session, svc: Services, actor: Actor, notice_id: int) -> Notice:
+    """The notice, if its case is one the actor may see; otherwise the same 404 as a notice that
+    does not exist (a case outside the officer's scope is not theirs to act on, or to learn of)."""
+    n = session.get(Notice, notice_id)
+    if n is None or not visible(session, actor, n.case_id, svc.settings.case_scope):
+        raise NotFound(f"no notice {notice_id}")
+    return n
+
+
+def notice_bounced(svc: Services, actor: Actor, notice_id: int, reason: str) -> dict[str, Any]:
     with svc.sessions.begin() as session:
-        n = session.get(Notice, notice_id)
-        if n is None:
-            raise NotFound(f"no notice {notice_id}")
+        n = _notice_in_scope(session, svc, actor, notice_id)
         record_bounce(session, n, reason)
         return _notice(n)
 
 
-def resend_by_post(svc: Services, notice_id: int) -> dict[str, Any]:
+def resend_by_post(svc: Services, actor: Actor, notice_id: int) -> dict[str, Any]:
     """The officer re-sent a failed or bounced notice by post: served on the second working day
     after posting. The posting is a record of its own, so the proof of service keeps how and when
     the failed attempt went and why it failed; that attempt's re-send task is closed."""
     with svc.sessions.begin() as session:
-        n = session.get(Notice, notice_id)
-        if n is None:
-            raise NotFound(f"no notice {notice_id}")
+        n = _notice_in_scope(session, svc, actor, notice_id)
         if not n.task_open:
             raise EventInvalid(
                 "notice", f"notice {notice_id} has no open re-send task (it is {n.status})"

@@ -11,7 +11,7 @@ A refusal rolls everything back; the refusal itself goes to the access log.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from audit import log as audit_log
 from ehcp_engine.domain.case import CaseState, Child, RecordedEvent
 from ehcp_engine.domain.errors import DomainError, EventInvalid, NotFound, VersionConflict
-from ehcp_engine.domain.events import LATER_STAGE_EVENTS, VOCABULARY, data_model
+from ehcp_engine.domain.events import ADMINISTRATIVE, LATER_STAGE_EVENTS, VOCABULARY, data_model
 from ehcp_engine.domain.law import Law
 from ehcp_engine.persistence.models import (
     AccessLog,
@@ -32,6 +32,7 @@ from ehcp_engine.persistence.models import (
     Case,
     DeadlineRow,
 )
+from ehcp_engine.services.assignment import apply_reassignment
 from ehcp_engine.services.context import Actor, Services
 from ehcp_engine.services.history import check_correction, effective_history
 from ehcp_engine.services.projection import write_projection
@@ -106,13 +107,27 @@ def claim(session: Session, case_id: int, expected_version: int | None) -> Case:
     return row
 
 
-def record_event(svc: Services, *, case_id: int, event: EventIn, actor: Actor) -> int:
+# Rows that belong with an event (the documents sent with advice): written by the caller in the
+# event's own transaction, given the session, the case and the event's audit seq.
+WithEvent = Callable[[Session, Case, int], None]
+
+
+def record_event(
+    svc: Services,
+    *,
+    case_id: int,
+    event: EventIn,
+    actor: Actor,
+    with_event: WithEvent | None = None,
+) -> int:
     """Apply one event through the write path; return the new case version."""
     data = validate_event(event, svc.clock.today())
     try:
         with svc.sessions.begin() as session:
             row = claim(session, case_id, event.expected_version)
             apply_in_transaction(svc, session, row, event.type, event.occurred_on, data, actor)
+            if with_event is not None:
+                with_event(session, row, audit_log.last_seq(session, row.id))
             return row.version
     except DomainError as refusal:
         log_refusal(svc, actor, case_id, event.type, refusal)
@@ -133,6 +148,8 @@ def apply_in_transaction(
     law = svc.config.law(row.rule_set)
     seq = (records[-1].seq if records else 0) + 1
     data = resolve_references(session, row.id, type_, data)
+    if type_ in ADMINISTRATIVE:
+        data = apply_reassignment(session, actor, row, data, svc.settings.case_scope)
     new = RecordedEvent(seq=seq, type=type_, occurred_on=occurred_on, data=data)
     if type_ == "event_corrected":
         check_correction(effective_history(records), data, svc.clock.today())
@@ -157,6 +174,7 @@ def apply_in_transaction(
         seq=seq,
         now=now,
         messages=messages_for(state, new, row.reference or str(row.id)),
+        base_url=svc.settings.base_url,
     )
     record_notice(
         session,

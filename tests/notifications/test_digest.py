@@ -14,6 +14,7 @@ working days. Dates worked out by hand; the digest is for Thu 2 Apr 2026.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from tests.notifications.conftest import (
@@ -79,3 +80,56 @@ def test_each_manager_gets_their_teams_digest_with_links_and_no_child_details(ns
     assert run_day(nsvc, DAY, "manager_digest")["manager_digest"] == "queued 0 daily digests"
     assert "quiet day" in run_day(nsvc, date(2026, 4, 3), "manager_digest")["manager_digest"]
     assert len(outbox(nsvc, template="manager_digest")) == 3
+
+
+def test_a_case_nobody_is_assigned_to_is_in_every_managers_digest(nsvc):
+    """Request Mon 23 Feb 2026 with no officer: the decision whether to assess is due Mon 6 Apr
+    (6 weeks), inside the 7 days from Thu 2 Apr."""
+    world = build_world(nsvc)
+    south = add_team(nsvc, "South")
+    add_user(nsvc, "sam@exampleshire.gov.uk", "manager", team_id=south)
+    intake = open_case(nsvc, date(2026, 2, 23))
+    assessing_case(nsvc, world)
+
+    run_day(nsvc, DAY, "manager_digest")
+
+    digests = {m.audience: m.body for m in outbox(nsvc, template="manager_digest")}
+    for body in (digests[MANAGER], digests["sam@exampleshire.gov.uk"]):
+        assert "  - Unassigned: 0 / 1" in body
+    assert "  - Olivia Officer: 2 / 0" in digests[MANAGER]
+    assert "  - Olivia Officer" not in digests["sam@exampleshire.gov.uk"]
+    assert f"{BASE_URL}/cases/{intake.id}" not in digests[MANAGER]  # listed: overdue only
+
+
+def test_the_at_risk_week_comes_from_the_reminder_config(nsvc):
+    """Request Mon 15 Dec 2025, no draft: week 14 began Mon 23 Mar, week 16 begins Mon 6 Apr.
+    With the alert set at 16 weeks the case is not yet at risk on Thu 2 Apr."""
+    south = add_team(nsvc, "South")
+    sofia = add_user(nsvc, "sofia@exampleshire.gov.uk", "officer", name="Sofia", team_id=south)
+    add_user(nsvc, "sam@exampleshire.gov.uk", "manager", team_id=south)
+    b = open_case(nsvc, date(2025, 12, 15), officer_id=sofia)
+    record(nsvc, b.id, "assessment_agreed", date(2026, 1, 20))
+    nsvc.reminders = dataclasses.replace(nsvc.reminders, at_risk_after_weeks=16)
+
+    run_day(nsvc, DAY, "manager_digest")
+
+    [body] = [m.body for m in outbox(nsvc, template="manager_digest")]
+    assert "20 weeks at risk, no draft plan by week 16 (0):" in body
+    assert b.reference not in body.split("by week 16")[1]
+
+
+def test_the_weekly_summary_goes_on_the_first_working_day_of_the_week(nsvc):
+    """Easter Monday 6 Apr 2026 is a bank holiday: that week's summary goes on Tue 7 Apr, once;
+    the next week's on Mon 13 Apr."""
+    build_world(nsvc)
+    sent_on = {}
+    for day in (date(2026, 4, 6), date(2026, 4, 7), date(2026, 4, 8), date(2026, 4, 13)):
+        sent_on[day] = run_day(nsvc, day, "weekly_summary")["weekly_summary"]
+
+    assert sent_on[date(2026, 4, 6)].startswith("not the week's first working day")
+    assert sent_on[date(2026, 4, 7)] == "queued 1 weekly summaries"
+    assert sent_on[date(2026, 4, 8)].startswith("not the week's first working day")
+    assert sent_on[date(2026, 4, 13)] == "queued 1 weekly summaries"
+    summaries = outbox(nsvc, template="weekly_summary")
+    assert [m.audience for m in summaries] == [MANAGER, MANAGER]
+    assert all(f"{BASE_URL}/dashboard" in m.body for m in summaries)

@@ -25,6 +25,7 @@ from notifications.dispatcher import _claim, dispatch
 from notifications.outbox import queue
 from notifications.recipients import Recipient
 from tests.notifications.conftest import (
+    BASE_URL,
     CONTRIBUTOR,
     EP,
     EP_MANAGER,
@@ -61,6 +62,8 @@ def test_messages_are_sent_after_commit_with_their_key_as_message_id(nsvc, smtp)
         assert mail.subject == f"Advice requested for case {case.reference}: due 2026-03-25"
         assert f"From: {MAIL_FROM}" in mail.raw
         assert "please send it by 2026-03-25 (Reg 8)" in mail.body
+        # The contributor acts in their portal; an email needs the full address.
+        assert f"Sign in to see the case and act on it: {BASE_URL}/advice" in mail.body
     for m in outbox(nsvc, template="advice_requested"):
         assert (m.status, m.attempts, m.provider_ref) == (
             "sent",

@@ -23,6 +23,7 @@ from notifications.notices import email_served_on, post_served_on
 from tests.notifications.conftest import (
     CHILD_NAMES,
     FAMILY,
+    add_team,
     add_user,
     build_world,
     clock_of,
@@ -185,6 +186,27 @@ def test_a_bounce_reported_after_sending_unserves_the_notice_and_opens_a_task(
         ("email", "bounced", None, False),
         ("post", "sent", "2026-02-16", False),  # Mon: Fri 13 (1st), Mon 16 (2nd)
     ]
+
+
+def test_an_officer_of_another_team_can_neither_report_a_bounce_nor_resend(nsvc, smtp):
+    world = build_world(nsvc)
+    south = add_team(nsvc, "South")
+    stranger = add_user(nsvc, "sol@la.example.gov.uk", "officer", name="Sol", team_id=south)
+    case = open_case(nsvc, date(2026, 1, 5), officer_id=world.officer, family_email=FAMILY)
+    record(nsvc, case.id, "assessment_agreed", date(2026, 2, 10))
+    run_day(nsvc, date(2026, 2, 10), "dispatch")
+    [sent] = notices(nsvc, case.id)
+    client = TestClient(create_app(services=nsvc), raise_server_exceptions=False)
+    client.headers["Authorization"] = f"Bearer {issue_token(nsvc, stranger)}"
+
+    bounce = client.post(f"/api/v1/notices/{sent.id}/bounced", json={"reason": "made up"})
+    resend = client.post(f"/api/v1/notices/{sent.id}/resent-by-post")
+
+    # The same answer as for a notice that does not exist: the case is not theirs to know of.
+    assert (bounce.status_code, bounce.json()["detail"]) == (404, f"no notice {sent.id}")
+    assert resend.status_code == 404
+    [unchanged] = notices(nsvc, case.id)
+    assert (unchanged.status, unchanged.task_open, unchanged.failure) == ("sent", False, None)
 
 
 def test_a_failed_notice_retried_by_an_admin_and_sent_closes_its_task(nsvc, smtp):

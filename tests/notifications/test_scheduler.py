@@ -84,7 +84,7 @@ def test_the_jobs_are_declared_as_data_with_a_deliberate_grace_time():
     assert specs["sweep"].schedule() == "interval minutes=15"
     assert specs["dispatch"].schedule() == "interval seconds=30"
     assert specs["manager_digest"].schedule() == "cron hour=7 minute=0"
-    assert specs["weekly_summary"].schedule() == "cron day_of_week=mon hour=7 minute=30"
+    assert specs["weekly_summary"].schedule() == "cron day_of_week=mon-fri hour=7 minute=30"
 
 
 @pytest.mark.parametrize(
