@@ -69,14 +69,18 @@ def _demo(svc: Services) -> None:
     if not database_is_empty(svc):
         return
     typer.echo("empty development database: simulating a demo authority (fictional cases)")
-    report, token = build_demo(svc)
+    demo = build_demo(svc)
+    report = demo.report
     typer.echo(
         f"demo: {report.cases} cases, {report.events} events in "
         f"{report.elapsed_seconds:.0f} s ({report.start} to {report.end})"
     )
-    typer.echo(
-        f"Demo authority ready: sign in as {report.demo_officer_email} with API token {token}"
-    )
+    typer.echo(f"Demo authority ready. Sign in at {svc.settings.base_url}/sign-in as:")
+    for sign_in in demo.sign_ins:
+        typer.echo(f"  {sign_in.role:<12} {sign_in.email:<40} ({sign_in.does})")
+    typer.echo(f"  password for each: {demo.password}")
+    typer.echo("  (shown once; `ehcp users set-password EMAIL` sets a new one)")
+    typer.echo(f"API token for the demo officer: {demo.token}")
 
 
 @app.command()

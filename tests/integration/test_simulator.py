@@ -18,15 +18,18 @@ from typer.testing import CliRunner
 from audit.log import verify
 from ehcp_engine.cli import app
 from ehcp_engine.persistence.db import make_engine, make_sessionmaker
-from ehcp_engine.persistence.models import AuditEvent, Case, StageRow, User
+from ehcp_engine.persistence.models import AuditEvent, Case, QaSampleItem, StageRow, User
+from ehcp_engine.services import auth
+from ehcp_engine.services.advice import my_requests
 from ehcp_engine.services.context import Services
 from ehcp_engine.services.replay import replay_all
-from ehcp_engine.services.simulator import people
+from ehcp_engine.services.simulator import demo, people
 from ehcp_engine.services.simulator.demo import database_is_empty
 from ehcp_engine.services.simulator.report import SimulationReport
 from ehcp_engine.services.simulator.run import default_start, simulate
 from ehcp_engine.services.users import actor_for_token
 from tests.conftest import Backend, FakeClock
+from tests.web.conftest import CHEAP_HASHER
 from workflows.registry import SPECS
 
 TINY: dict[str, Any] = {"plans": 30, "years": 2, "seed": 7, "start": date(2023, 1, 1)}
@@ -203,3 +206,30 @@ def test_the_command_prints_measures_and_a_token_last(backend: Backend, engine_c
     actor = actor_for_token(svc, lines[-1])
     engine.dispose()
     assert actor is not None and actor.role == "officer"
+
+
+def test_the_demo_gives_each_role_a_sign_in_that_works(
+    new_services: Callable[[], Services], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every role signs in with the printed password; the officer and manager share a team,
+    and the contributor's portal holds the EP service's requests from the simulation."""
+    monkeypatch.setattr(auth, "_hasher", CHEAP_HASHER)
+    monkeypatch.setattr(demo, "DEMO_PLANS", 30)
+    svc = new_services()
+    built = demo.build_demo(svc, progress=False)
+
+    roles = {s.role: s.email for s in built.sign_ins}
+    assert set(roles) == {"officer", "manager", "contributor", "qa", "admin"}
+    actors = {}
+    for role, email in roles.items():
+        actors[role] = auth.authenticate(svc, email, built.password, client="test").actor
+        assert actors[role] is not None and actors[role].role == role, email
+    assert auth.authenticate(svc, roles["qa"], "wrong password", client="test").actor is None
+    with svc.sessions() as session:
+        team_of = dict(session.execute(select(User.email, User.team_id)).all())
+    assert team_of[roles["officer"]] is not None
+    assert team_of[roles["officer"]] == team_of[roles["manager"]]
+    assert my_requests(svc, actors["contributor"]), "the demo contributor's portal is empty"
+    with svc.sessions() as session:
+        sampled = session.scalars(select(QaSampleItem.case_id)).all()
+    assert sampled, "the demo has no QA sample for the panel to read"

@@ -1,14 +1,26 @@
-"""The demo authority `ehcp serve` builds on an empty development database."""
+"""The demo authority `ehcp serve` builds on an empty development database.
+
+Besides the simulated caseload, the demo has one web sign-in per role (officer, manager,
+contributor, QA panel member, administrator), all with one password made up at build time and
+printed once on the console: a newcomer signs in as each role in turn. The contributor works for
+the simulated Educational Psychology Service, so their portal holds real-looking requests.
+"""
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
-from ehcp_engine.persistence.models import Case
+from ehcp_engine.persistence.models import Case, Organisation, User
+from ehcp_engine.services.auth import set_password
 from ehcp_engine.services.context import Services
+from ehcp_engine.services.qa import scheduled_round
+from ehcp_engine.services.simulator.people import ADVISERS, MAIL_DOMAIN
 from ehcp_engine.services.simulator.report import SimulationReport
 from ehcp_engine.services.simulator.run import add_years, simulate
-from ehcp_engine.services.users import issue_token
+from ehcp_engine.services.users import create_user, issue_token
 
 # Sized to build in under a minute on a 2-core machine (~170 cases, ~3,000 events).
 DEMO_PLANS = 120
@@ -16,17 +28,74 @@ DEMO_YEARS = 2
 DEMO_SEED = 1
 
 
+@dataclass(frozen=True)
+class DemoSignIn:
+    role: str
+    email: str
+    does: str
+
+
+@dataclass(frozen=True)
+class Demo:
+    report: SimulationReport
+    token: str  # an API token for the demo officer
+    sign_ins: tuple[DemoSignIn, ...]
+    password: str
+
+
 def database_is_empty(svc: Services) -> bool:
     with svc.sessions() as session:
         return session.scalar(select(Case.id).limit(1)) is None
 
 
-def build_demo(svc: Services, *, progress: bool = True) -> tuple[SimulationReport, str]:
-    """Simulate the demo authority up to today (so its deadlines are current, not a year stale);
-    return its report and a fresh token for its demo officer."""
+def build_demo(svc: Services, *, progress: bool = True) -> Demo:
+    """Simulate the demo authority up to today (so its deadlines are current, not a year stale),
+    give each role a sign-in, and return them with a fresh API token for the demo officer."""
     today = svc.clock.today()
     start = add_years(today, -DEMO_YEARS)
     report = simulate(
         svc, plans=DEMO_PLANS, years=DEMO_YEARS, seed=DEMO_SEED, start=start, progress=progress
     )
-    return report, issue_token(svc, report.demo_officer_id)
+    scheduled_round(svc, today)  # last month's QA sample, so the panel has plans to read
+    sign_ins = _sign_ins(svc, report)
+    password = "demo-" + secrets.token_urlsafe(12)
+    for sign_in in sign_ins:
+        set_password(svc, sign_in.email, password)
+    return Demo(report, issue_token(svc, report.demo_officer_id), sign_ins, password)
+
+
+def _sign_ins(svc: Services, report: SimulationReport) -> tuple[DemoSignIn, ...]:
+    team = report.teams[0]
+    ep_service = _organisation(svc, ADVISERS["psychological"], "educational_psychology")
+    contributor = _user(svc, f"ep.adviser@{MAIL_DOMAIN}", "contributor", "Demo EP", ep_service)
+    return (
+        DemoSignIn("officer", report.demo_officer_email, f"works the cases of {team.name}"),
+        DemoSignIn("manager", team.manager_email, f"manages {team.name}"),
+        DemoSignIn("contributor", contributor, "answers the EP service's advice requests"),
+        DemoSignIn("qa", _user(svc, f"qa.panel@{MAIL_DOMAIN}", "qa", "Demo QA"), "scores plans"),
+        DemoSignIn(
+            "admin", _user(svc, f"admin@{MAIL_DOMAIN}", "admin", "Demo Admin"), "manages users"
+        ),
+    )
+
+
+def _organisation(svc: Services, name: str, kind: str) -> int:
+    with svc.sessions.begin() as session:
+        found = session.scalar(select(Organisation.id).where(Organisation.name == name))
+        if found is None:
+            org = Organisation(name=name, kind=kind)
+            session.add(org)
+            session.flush()
+            found = org.id
+        return found
+
+
+def _user(svc: Services, email: str, role: str, name: str, organisation: int | None = None) -> str:
+    with svc.sessions() as session:
+        found = session.scalar(select(User.id).where(User.email == email))
+    user_id = found if found is not None else create_user(svc, email, role, name)
+    with svc.sessions.begin() as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        user.organisation_id = organisation
+    return email
