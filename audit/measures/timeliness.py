@@ -7,6 +7,7 @@ overdue item is never hidden by simply not being done.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -15,7 +16,7 @@ from typing import Any
 
 from audit.measures import facts as k
 from audit.measures.facts import Fact
-from audit.measures.rates import Period, by_act, by_due, grouped
+from audit.measures.rates import Period, Rate, by_act, by_due, grouped, timeliness
 from ehcp_engine.domain.calendar import StatutoryCalendar
 
 SEN2 = "STATUTORY.md §5: DfE SEN2 definition"
@@ -57,6 +58,47 @@ def _contributor(fact: Fact) -> str:
 
 def _order_step(fact: Fact) -> str:
     return str(fact.attrs.get("timer"))
+
+
+def _order_verdict(steps: Sequence[Fact], as_of: date) -> bool | None:
+    """An order is complied with in time only when every step it started was done by its own
+    due date. A step stopped before it fell due does not count; a step still running and not yet
+    due leaves the order pending."""
+    verdicts = [timeliness(s, as_of) for s in steps]
+    pending = any(
+        v is None and s.met_on is None and s.ended_on is None
+        for s, v in zip(steps, verdicts, strict=True)
+    )
+    if False in verdicts:
+        return False
+    return None if pending or True not in verdicts else True
+
+
+def whole_orders(facts: Sequence[Fact], period: Period) -> dict[str, Any]:
+    """One item per order or concession (the event that made it: the step keys end `@seq`),
+    judged when its last step falls due, grouped by the kind of order."""
+    orders: dict[tuple[int, str], list[Fact]] = defaultdict(list)
+    for f in facts:
+        if f.kind == k.ORDER_STEP:
+            orders[(f.case_id, f.key.rsplit("@", 1)[-1])].append(f)
+    rates: dict[str, Rate] = defaultdict(Rate)
+    rates["all"] = Rate()
+    for (case_id, _seq), steps in sorted(orders.items()):
+        last_due = max((s.due_on for s in steps if s.due_on is not None), default=None)
+        if last_due not in period:
+            continue
+        verdict = _order_verdict(steps, period.as_of)
+        kind = (
+            "concession"
+            if steps[0].attrs.get("conceded")
+            else f"order: {steps[0].attrs.get('order')}"
+        )
+        for key in ("all", kind):
+            if verdict is None:
+                rates[key].excluded_ids.append(case_id)
+            else:
+                rates[key].count(case_id, verdict)
+    return grouped(rates)
 
 
 SPECS: tuple[Spec, ...] = (
@@ -137,6 +179,13 @@ SPECS: tuple[Spec, ...] = (
         "STATUTORY.md §3 order_* and unopposed_*: Regs 44-45",
         "order steps falling due in the period",
         _due(k.ORDER_STEP, group=_order_step),
+    ),
+    Spec(
+        "tribunal_orders_whole",
+        "Tribunal orders and concessions complied with in full and in time, per order",
+        "STATUTORY.md §3 order_* and unopposed_*: Regs 44-45 (every step by its due date)",
+        "orders whose last step falls due in the period",
+        whole_orders,
     ),
 )
 TREND = ("final_plan_20w_excl", "final_plan_20w_incl", "assessment_decision_6w", "no_plan_16w")

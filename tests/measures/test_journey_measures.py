@@ -140,6 +140,10 @@ def test_tribunal_order_compliance_by_step(fresh_svc, story):
     assert ids(orders) == ([c], [c, c])
     assert counts(orders["by"]["order_make_plan.draft"]) == (1, 1)  # 9 Feb <= 16 Feb
     assert counts(orders["by"]["order_make_plan.final"]) == (0, 1)  # 6 Apr > 30 Mar
+    # Per order: the make-plan order was not complied with in full in time (its final step late).
+    whole = measure(measures.dashboard(fresh_svc, *Y2026), "tribunal_orders_whole")
+    assert ids(whole) == ([], [c])
+    assert counts(whole["by"]["order: make_plan"]) == (0, 1)
     # The ordered plan is a new plan of 2026, and late against the 20 weeks from the request.
     assert ids(measure(measures.dashboard(fresh_svc, *Y2026), "final_plan_20w_incl")) == ([], [c])
 
