@@ -6,8 +6,8 @@ correction or a backdated event; rows the fold no longer has are removed.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -55,12 +55,20 @@ def rows_of(session: Session, model: type[RowT], case_id: int) -> dict[str, RowT
 
 
 def state_snapshot(case: CaseState) -> Snapshot:
-    """The fold's projection as plain dicts keyed by kind and key."""
+    """The fold's projection as plain dicts keyed by kind and key. The fields are read directly:
+    they are dates, strings, numbers and booleans, so no deep copy (dataclasses.asdict per
+    field was most of the write path's time)."""
     out: Snapshot = {}
     for kind, _model, fields in KINDS:
         items: Mapping[str, Any] = getattr(case, kind)
-        out[kind] = {k: {f: asdict(v)[f] for f in fields} for k, v in items.items()}
+        out[kind] = {k: {f: _plain(getattr(v, f)) for f in fields} for k, v in items.items()}
     return out
+
+
+def _plain(value: Any) -> Any:
+    """A copy of a mutable value (an exception's details), so a row never shares it with the
+    fold's state."""
+    return copy.deepcopy(value) if isinstance(value, dict | list) else value
 
 
 def rows_snapshot(session: Session, case_id: int) -> Snapshot:
