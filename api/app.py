@@ -24,6 +24,7 @@ from api import (
 from api.deps import reject_unknown_query
 from api.limits import BodySizeLimit, SecurityHeaders
 from api.schemas import ErrorOut
+from api.web.advice_pages import UPLOAD_PATH, upload_body_limit
 from ehcp_engine.services.bootstrap import build_services
 from ehcp_engine.services.context import Services
 from ehcp_engine.services.scheduler import start
@@ -71,6 +72,11 @@ def create_app(services: Services | None = None, settings: Settings | None = Non
         return {"status": "ok"}
 
     web.install(app)  # pages, /static, and HTML error pages for web paths
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # The advice upload route takes documents (each checked against the services' settings).
+    max_upload = app.state.services.settings.max_upload_bytes
+    uploads = upload_body_limit(max_upload, settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.max_body_bytes, larger=[(UPLOAD_PATH, uploads)]
+    )
     app.add_middleware(SecurityHeaders)
     return app

@@ -3,23 +3,37 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Sequence
 from typing import Any
 
 Scope = dict[str, Any]
 
 
 class BodySizeLimit:
-    def __init__(self, app: Any, max_bytes: int) -> None:
+    """`larger`: (path pattern, bytes) for the few POST routes that take uploads; every other
+    request keeps `max_bytes`."""
+
+    def __init__(self, app: Any, max_bytes: int, larger: Sequence[tuple[str, int]] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = [(re.compile(pattern), limit) for pattern, limit in larger]
+
+    def limit_for(self, scope: Scope) -> int:
+        if scope.get("method") == "POST":
+            for pattern, limit in self.larger:
+                if pattern.match(scope.get("path", "")):
+                    return limit
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit_for(scope)
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(send, limit)
             return
         seen = 0
         refused = False
@@ -28,7 +42,7 @@ class BodySizeLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
+            if seen > limit:
                 raise _TooLarge
             return message
 
@@ -36,10 +50,10 @@ class BodySizeLimit:
             # The app may catch _TooLarge while parsing the body (FastAPI answers 400 "error
             # parsing the body"): whatever it answers then, the client gets the 413.
             nonlocal refused
-            if seen > self.max_bytes:
+            if seen > limit:
                 if not refused:
                     refused = True
-                    await self._refuse(send)
+                    await self._refuse(send, limit)
                 return
             await send(message)
 
@@ -47,12 +61,10 @@ class BodySizeLimit:
             await self.app(scope, counted, guarded)
         except _TooLarge:
             if not refused:
-                await self._refuse(send)
+                await self._refuse(send, limit)
 
-    async def _refuse(self, send: Any) -> None:
-        body = json.dumps(
-            {"detail": f"the request body is larger than {self.max_bytes} bytes"}
-        ).encode()
+    async def _refuse(self, send: Any, limit: int) -> None:
+        body = json.dumps({"detail": f"the request body is larger than {limit} bytes"}).encode()
         await send(
             {
                 "type": "http.response.start",

@@ -20,7 +20,11 @@ class AdviceIn(BaseModel):
     through the web portal)."""
 
     model_config = ConfigDict(extra="forbid")
-    summary: str = Field(min_length=1, max_length=20000)
+    summary: str = Field(min_length=1, max_length=20000, description="summary of needs")
+    outcomes: str | None = Field(default=None, max_length=20000, description="outcomes sought")
+    provision: str | None = Field(
+        default=None, max_length=20000, description="provision recommended"
+    )
 
 
 @router.get("")
@@ -44,4 +48,5 @@ def my_request(
 def submit(request_id: RowId, body: AdviceIn, svc: ServicesDep, actor: ActorDep) -> dict[str, Any]:
     """Submit advice: recorded as received today; the case officer sees it at once."""
     require(actor, "advice.submit")
-    return service.submit_advice(svc, actor, request_id)
+    text = service.AdviceText(body.summary, body.outcomes or "", body.provision or "")
+    return service.submit_advice(svc, actor, request_id, text)

@@ -1,5 +1,6 @@
-"""/api/v1/measures, /api/v1/qa and /api/v1/sen2: timeliness and local measures (JSON, CSV and
-a page), overdue reviews, QA rounds end to end, and the SEN2 data-quality report."""
+"""/api/v1/measures, /api/v1/qa and /api/v1/sen2: timeliness and local measures (JSON and CSV;
+the page is the signed-in /measures, api/web/measures_pages.py), overdue reviews, QA rounds end
+to end, and the SEN2 data-quality report."""
 
 from __future__ import annotations
 
@@ -7,12 +8,11 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, status
-from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from api.deps import ActorDep, ServicesDep
-from api.pages_measures import measures_page
 from api.schemas import DB_INT_MAX, ErrorOut
 from audit.qa.results import Marking
 from ehcp_engine.persistence.models import Case
@@ -31,7 +31,7 @@ class CsvResponse(PlainTextResponse):
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut} for code in (401, 403, 404, 409, 422)
 }
-# CSV and HTML routes answer errors in JSON: say so, or clients expect errors as CSV/HTML.
+# CSV routes answer errors in JSON: say so, or clients expect errors as CSV.
 NOT_JSON_ERRORS: dict[int | str, dict[str, Any]] = {
     code: {
         "description": "Error",
@@ -83,21 +83,6 @@ def read_measures_csv(
     return CsvResponse(
         measures.dashboard_csv(svc, *_period(svc, start, end), _scope(team, officer))
     )
-
-
-@router.get("/measures/page", response_class=HTMLResponse, responses=NOT_JSON_ERRORS)
-def read_measures_page(
-    svc: ServicesDep,
-    actor: ActorDep,
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
-    team: Id | None = None,
-    officer: Id | None = None,
-) -> HTMLResponse:
-    """The measures as a page (tables of numerator, denominator and percentage)."""
-    require(actor, "measures.read")
-    report = measures.dashboard(svc, *_period(svc, start, end), _scope(team, officer))
-    return HTMLResponse(measures_page(report))
 
 
 def _visible(svc: Services, actor: Actor) -> set[int]:

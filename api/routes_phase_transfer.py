@@ -71,7 +71,7 @@ def cohort(
     if kind is not None and kind not in known:
         msg = f"unknown transfer kind '{kind}'; known kinds: {', '.join(known)}"
         raise HTTPException(422, [{"loc": ["query", "kind"], "msg": msg, "type": "value_error"}])
-    items = service.cohort(svc, transfer_year=year, kind=kind)
+    items = service.cohort(svc, transfer_year=year, kind=kind, actor=actor)
     counts = {f: sum(1 for i in items if i["flag"] == f) for f in service.FLAGS}
     return {
         "year": year,

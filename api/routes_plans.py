@@ -3,7 +3,7 @@ amended and rendered (PDF and DOCX), with the differences between versions."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 
@@ -13,7 +13,13 @@ from api.plan_schemas import PlanVersionSummary as Summary
 from api.schemas import DB_INT_MAX, ErrorOut
 from ehcp_engine.domain.errors import NotFound
 from ehcp_engine.services import plan_documents, plan_docx, plan_progress, plans
-from ehcp_engine.services.access import check_case, record_read
+from ehcp_engine.services.access import (
+    check_case,
+    check_plan_diff,
+    check_plan_version,
+    readable_versions,
+    record_read,
+)
 from ehcp_engine.services.context import Actor, Services
 from ehcp_engine.services.policy import require
 
@@ -33,11 +39,26 @@ def _known(*ids: int) -> None:
         raise NotFound("no such case or plan version")
 
 
-def _reading(svc: Services, actor: Actor, client: str | None, case_id: int, what: str) -> None:
-    """Plan content is the child's record: scoped like the case, and every read logged."""
+class Read(NamedTuple):
+    """What a request reads: a case's versions, one version, or one compared with another."""
+
+    case_id: int
+    version_id: int | None = None
+    compare: bool = False
+    against: int | None = None
+
+
+def _reading(svc: Services, actor: Actor, client: str | None, read: Read, what: str) -> None:
+    """Plan content is the child's record: scoped like the case (and, for QA, to the sampled
+    versions: services/access.py), and every read logged."""
     require(actor, "plan.read")
-    check_case(svc, actor, case_id)
-    record_read(svc, actor, what, case_id, client)
+    if read.version_id is None:
+        check_case(svc, actor, read.case_id)
+    elif read.compare:
+        check_plan_diff(svc, actor, read.case_id, read.version_id, read.against)
+    else:
+        check_plan_version(svc, actor, read.case_id, read.version_id)
+    record_read(svc, actor, what, read.case_id, client)
 
 
 def _editing(svc: Services, actor: Actor, case_id: int) -> None:
@@ -68,8 +89,9 @@ def list_versions(
 ) -> list[dict[str, Any]]:
     """Every version of the case's plan, oldest first."""
     _known(case_id)
-    _reading(svc, actor, client, case_id, "list plan versions")
-    return plans.list_versions(svc, case_id)
+    _reading(svc, actor, client, Read(case_id), "list plan versions")
+    readable = readable_versions(svc, actor, case_id)
+    return [v for v in plans.list_versions(svc, case_id) if v["id"] in readable]
 
 
 @router.post(
@@ -89,7 +111,7 @@ def version_pdf(
 ) -> Response:
     """The version as an accessible (tagged) PDF, with the authority's name and logo."""
     _known(case_id, version_id)
-    _reading(svc, actor, client, case_id, f"plan version {version_id} as PDF")
+    _reading(svc, actor, client, Read(case_id, version_id), f"plan version {version_id} as PDF")
     data, name = plan_documents.render_pdf(svc, case_id, version_id)
     return _file(data, PDF, name, inline=True)
 
@@ -102,7 +124,7 @@ def version_docx(
 ) -> Response:
     """The version as a Word document, a heading per section."""
     _known(case_id, version_id)
-    _reading(svc, actor, client, case_id, f"plan version {version_id} as DOCX")
+    _reading(svc, actor, client, Read(case_id, version_id), f"plan version {version_id} as DOCX")
     data, name = plan_docx.render_docx(svc, case_id, version_id)
     return _file(data, DOCX, name, inline=False)
 
@@ -113,7 +135,7 @@ def read_version(
 ) -> dict[str, Any]:
     """A version's sections A–K, the checks on it, and the review ratings of its outcomes."""
     _known(case_id, version_id)
-    _reading(svc, actor, client, case_id, f"plan version {version_id}")
+    _reading(svc, actor, client, Read(case_id, version_id), f"plan version {version_id}")
     view = plans.version_view(svc, case_id, version_id)
     view["progress"] = plan_progress.version_progress(svc, case_id, version_id)
     return view
@@ -141,7 +163,7 @@ def version_checks(
 ) -> list[dict[str, Any]]:
     """What an officer should see before issuing: warnings, and blocks where the law requires."""
     _known(case_id, version_id)
-    _reading(svc, actor, client, case_id, f"checks of plan version {version_id}")
+    _reading(svc, actor, client, Read(case_id, version_id), f"checks of plan version {version_id}")
     return plans.version_checks(svc, case_id, version_id)
 
 
@@ -183,7 +205,8 @@ def version_diff(
     """What changed, section by section, from `against` (default: the version this one is
     based on), with the changes in words for the review decision's proposed_amendments."""
     _known(case_id, version_id)
-    _reading(svc, actor, client, case_id, f"differences of plan version {version_id}")
+    what = f"differences of plan version {version_id}"
+    _reading(svc, actor, client, Read(case_id, version_id, True, against), what)
     return plan_documents.diff_view(svc, case_id, version_id, against)
 
 
@@ -202,6 +225,7 @@ def amendments_notice(
 ) -> Response:
     """The proposed-amendments notice (Reg 22(2)): the changes from the plan in force."""
     _known(case_id, version_id)
-    _reading(svc, actor, client, case_id, f"amendments notice of plan version {version_id}")
+    what = f"amendments notice of plan version {version_id}"
+    _reading(svc, actor, client, Read(case_id, version_id, True, against), what)
     data, name = plan_documents.amendments_notice_pdf(svc, case_id, version_id, against)
     return _file(data, PDF, name, inline=True)

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     config_dir: Path = REPO_CONFIG
     secret_key: str = DEFAULT_SECRET
     max_body_bytes: int = 1_000_000
+    # Each document uploaded with advice (PDF or DOCX) may be at most this large; the upload
+    # route alone accepts a body big enough for its documents (api/limits.py).
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     la_name: str = "Exampleshire County Council"
     # The authority's logo on plans and notices (PNG or JPEG); EHCP_LA_LOGO.
     la_logo: Path | None = None

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from ehcp_engine.domain.case import CaseState, Child, RecordedEvent, Stage
 from ehcp_engine.domain.errors import DomainError, EventRefused
-from ehcp_engine.domain.events import stage_of
+from ehcp_engine.domain.events import ADMINISTRATIVE, stage_of
 from ehcp_engine.domain.law import Law
 from workflows import effects
 from workflows.machine import Context, fire
@@ -28,6 +28,8 @@ def new_case(child: Child, rule_set_id: str) -> CaseState:
 def apply_event(case: CaseState, ev: RecordedEvent, law: Law) -> None:
     """Apply one event in place; raise EventRefused/EventInvalid. The caller folds into a fresh
     state and discards it on refusal, so nothing is ever half-applied."""
+    if ev.type in ADMINISTRATIVE:
+        return  # who holds the case is not a statutory state (the write path applies it)
     if ev.type == "exception_recorded":
         _not_before_request(case, ev)
         effects.record_exception(case, ev, law.rules)

@@ -4,7 +4,7 @@ panel member's marks against it."""
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,8 @@ class Rubric:
     criteria: tuple[Criterion, ...]
     sample_percent: float = 10.0
     sample_minimum: int = 1
+    # What each rating means, shown beside it on the marking form (optional).
+    descriptions: dict[str, str] = field(default_factory=dict)
 
     def applies(self, criterion: Criterion, year_group: int) -> bool:
         return criterion.from_year is None or year_group >= criterion.from_year
@@ -107,4 +109,5 @@ def load_rubric(path: Path) -> Rubric:
         criteria=criteria,
         sample_percent=float(sampling.get("percent", 10)),
         sample_minimum=int(sampling.get("minimum", 1)),
+        descriptions={str(r["id"]): str(r["description"]) for r in scale if "description" in r},
     )

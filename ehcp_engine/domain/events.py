@@ -71,11 +71,25 @@ class AdviceRequested(EventData):
     question: str | None = Field(default=None, max_length=5000)
 
 
+class AdviceDocumentRef(EventData):
+    """A document submitted with the advice; its SHA-256 puts the file in the hash chain."""
+
+    filename: str = Field(min_length=1, max_length=200)
+    sha256: str = Field(pattern="^[0-9a-f]{64}$")
+    size: int = Field(ge=1)
+
+
 class AdviceReceived(EventData):
     advice_request_id: int | None = Field(default=None, ge=1, le=ROW_ID_MAX)
     advice_type: AdviceType | None = None
     # Filled by the write path: the stable key of the advice request the event meets.
     advice_request_key: str | None = None
+    # The advice itself (Reg 6(1) advice and information), as the contributor wrote it: the
+    # child's needs, the outcomes sought and the provision recommended; any documents with it.
+    needs: str | None = Field(default=None, max_length=20000)
+    outcomes: str | None = Field(default=None, max_length=20000)
+    provision: str | None = Field(default=None, max_length=20000)
+    documents: list[AdviceDocumentRef] | None = Field(default=None, max_length=20)
 
     @model_validator(mode="after")
     def _names_a_request(self) -> AdviceReceived:
@@ -136,6 +150,17 @@ class EventCorrected(EventData):
         if self.occurred_on is None and self.data is None and not self.void:
             raise ValueError("a correction must give occurred_on, data, or void: true")
         return self
+
+
+class CaseReassigned(EventData):
+    """A manager moves the case to another officer: no statutory effect (no stage moves, no
+    timer changes), but who holds a child's case is part of its record, so it is audited.
+    The write path checks the officer and moves Case.officer_id in the same transaction."""
+
+    officer_id: int = Field(ge=1, le=ROW_ID_MAX)
+    reason: str = Field(min_length=1, max_length=5000)
+    # Filled by the write path: who held the case before (None: the intake queue).
+    previous_officer_id: int | None = Field(default=None, ge=1, le=ROW_ID_MAX)
 
 
 Participant = Literal[
@@ -274,6 +299,7 @@ VOCABULARY: dict[str, tuple[str, type[EventData]]] = {
     "final_plan_issued": ("draft", FinalPlanIssued),
     "exception_recorded": ("any", ExceptionRecorded),
     "event_corrected": ("any", EventCorrected),
+    "case_reassigned": ("any", CaseReassigned),
     # annual review (Act s.44; Regs 18-22)
     "review_meeting_scheduled": ("annual_review", MeetingScheduled),
     "review_invitations_sent": ("annual_review", NoData),
@@ -309,6 +335,10 @@ VOCABULARY: dict[str, tuple[str, type[EventData]]] = {
     "order_complied": ("tribunal", Disputes),
     "recommendation_responded": ("tribunal", Disputes),
 }
+
+# Case-level events that change who works on the case, not where it is: the fold passes over
+# them (no stage, no timer), the write path applies them to the case row.
+ADMINISTRATIVE: frozenset[str] = frozenset({"case_reassigned"})
 
 # Events the engine knows by name but does not accept yet (none at present): rules may name them.
 LATER_STAGE_EVENTS: dict[str, str] = {}

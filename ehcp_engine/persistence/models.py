@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -481,3 +482,25 @@ class QaModeration(Base):
     overall: Mapped[str] = mapped_column(String(30))
     feedback: Mapped[str] = mapped_column(Text, default="")
     moderated_at: Mapped[datetime]
+
+
+class AdviceDocument(Base):
+    """A document a contributor uploaded with their advice (PDF or DOCX), kept in the database
+    (never in the web root) and written in the same transaction as the `advice_received` event
+    it came with. The advice request is named by id without a foreign key: advice requests are
+    a projection of the log and may be rebuilt, the document must stay."""
+
+    __tablename__ = "advice_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    advice_request_id: Mapped[int] = mapped_column(Integer, index=True)
+    # The audit seq of the advice_received event the document was submitted with.
+    audit_seq: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime]

@@ -258,6 +258,10 @@ class CaseFilter:
     stage: str | None = None
     state: str | None = None
     overdue: bool | None = None
+    # Cases with a phase transfer (Reg 18(1)) due in this calendar year: the cohort.
+    transfer_year: int | None = None
+    # Part of a case reference, as an officer types it ("123", "EHC-000123").
+    reference: str | None = None
     limit: int = 50
     offset: int = 0
 
@@ -275,6 +279,16 @@ def _filtered(query: Select[Any], f: CaseFilter, today: date) -> Select[Any]:
     if f.overdue is not None:
         late = Case.next_due_on < today
         query = query.where(late if f.overdue else (Case.next_due_on.is_(None) | ~late))
+    if f.transfer_year is not None:
+        transfer = select(DeadlineRow.id).where(
+            DeadlineRow.case_id == Case.id,
+            DeadlineRow.rule == "phase_transfer",
+            DeadlineRow.status != "cancelled",
+            DeadlineRow.due_on.between(date(f.transfer_year, 1, 1), date(f.transfer_year, 12, 31)),
+        )
+        query = query.where(exists(transfer))
+    if f.reference:
+        query = query.where(Case.reference.contains(f.reference.strip().upper(), autoescape=True))
     return query
 
 

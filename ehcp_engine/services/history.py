@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from ehcp_engine.domain.case import RecordedEvent
 from ehcp_engine.domain.errors import EventInvalid
-from ehcp_engine.domain.events import data_model
+from ehcp_engine.domain.events import ADMINISTRATIVE, data_model
 from ehcp_engine.persistence.models import AuditEvent
 
 
@@ -64,6 +64,8 @@ def check_correction(
         raise EventInvalid("data.seq", f"no record {correction['seq']} on this case")
     if target.type == "event_corrected":
         raise EventInvalid("data.seq", "a correction cannot be corrected: correct the original")
+    if target.type in ADMINISTRATIVE:
+        raise EventInvalid("data.seq", f"a {target.type} record is not corrected: record it again")
     if correction.get("data"):
         merged = corrected(target, correction).data
         try:

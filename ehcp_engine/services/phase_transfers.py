@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 from ehcp_engine.domain.case import display_status
 from ehcp_engine.domain.errors import EventInvalid, NotFound
 from ehcp_engine.persistence.models import AuditEvent, Case, DeadlineRow, StageRow
-from ehcp_engine.services.context import Services
+from ehcp_engine.services.access import case_scope
+from ehcp_engine.services.context import Actor, Services
 from ehcp_engine.services.history import effective_history
 from workflows.phase_transfer import latest_invitations, latest_review_meeting
 
@@ -51,15 +52,18 @@ def kind_of(deadline_key: str) -> str:
     return deadline_key.split(":", 1)[0].removeprefix(f"{RULE}.")
 
 
-def cohort(svc: Services, *, transfer_year: int, kind: str | None) -> list[dict[str, Any]]:
-    """Every case with a live or settled phase-transfer deadline for a transfer on 1 September of
-    `transfer_year` (optionally of one kind), earliest long-stop first."""
+def cohort(
+    svc: Services, *, transfer_year: int, kind: str | None, actor: Actor
+) -> list[dict[str, Any]]:
+    """Every case the actor may see with a live or settled phase-transfer deadline for a transfer
+    on 1 September of `transfer_year` (optionally of one kind), earliest long-stop first."""
     check_kind(svc, kind)
     # Both long-stops (15 Feb, 31 Mar) fall in the calendar year of the transfer (Reg 18(1)).
     rows = _rows(
         svc,
         DeadlineRow.due_on >= date(transfer_year, 1, 1),
         DeadlineRow.due_on <= date(transfer_year, 12, 31),
+        case_scope(actor, svc.settings.case_scope),
     )
     return [r for r in rows if kind is None or r["kind"] == kind]
 

@@ -166,6 +166,8 @@ def load_document(svc: Services, case_id: int, version_id: int) -> PlanDocument:
 def _watermark(doc: PlanDocument) -> Markup | None:
     if doc.version["kind"] == "draft":
         return css_string("DRAFT")
+    if doc.version["status"] == "void":
+        return css_string("VOID: ISSUING WITHDRAWN")
     return None if doc.version["status"] == "issued" else css_string("NOT YET ISSUED")
 
 

@@ -221,10 +221,11 @@ def new_version(svc: Services, case_id: int, actor: Actor) -> dict[str, Any]:
 
 def _refuse_issued(v: PlanVersion) -> None:
     if v.status != "editing":
+        state = "issued" if v.status == "issued" else "void (its issuing event was voided)"
         raise EventRefused(
-            f"plan version {v.number} is issued ({v.kind}, audit record {v.issued_seq}) and "
+            f"plan version {v.number} is {state} ({v.kind}, audit record {v.issued_seq}) and "
             "cannot be changed: start a new version (POST .../plan-versions), which begins as "
-            "a copy of it"
+            "a copy of the latest issued one"
         )
 
 

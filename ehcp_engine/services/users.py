@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from ehcp_engine.domain.errors import EventInvalid
-from ehcp_engine.persistence.models import ApiToken, User
+from ehcp_engine.persistence.models import ApiToken, Organisation, Team, User
 from ehcp_engine.services.context import Actor, Services
 
 ROLES = ("officer", "manager", "contributor", "qa", "admin")
@@ -19,7 +19,16 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_user(svc: Services, email: str, role: str, name: str = "") -> int:
+def create_user(
+    svc: Services,
+    email: str,
+    role: str,
+    name: str = "",
+    *,
+    team_id: int | None = None,
+    organisation_id: int | None = None,
+) -> int:
+    """A new, active user; the team and organisation (when given) must exist."""
     if role not in ROLES:
         raise EventInvalid("role", f"unknown role '{role}'; roles: {', '.join(ROLES)}")
     if "@" not in email or len(email) > 320:
@@ -27,12 +36,18 @@ def create_user(svc: Services, email: str, role: str, name: str = "") -> int:
     with svc.sessions.begin() as session:
         if session.scalar(select(User.id).where(User.email == email.lower())):
             raise EventInvalid("email", f"a user {email} already exists")
+        if team_id is not None and session.get(Team, team_id) is None:
+            raise EventInvalid("team_id", f"no team {team_id}")
+        if organisation_id is not None and session.get(Organisation, organisation_id) is None:
+            raise EventInvalid("organisation_id", f"no organisation {organisation_id}")
         user = User(
             email=email.lower(),
             role=role,
             name=name or email.split("@")[0],
             active=True,
             created_at=svc.clock.now(),
+            team_id=team_id,
+            organisation_id=organisation_id,
         )
         session.add(user)
         session.flush()

@@ -31,6 +31,7 @@ from ehcp_engine.persistence.models import (
     AuditEvent,
     Case,
     DeadlineRow,
+    PlanVersion,
 )
 from ehcp_engine.services.assignment import apply_reassignment
 from ehcp_engine.services.context import Actor, Services
@@ -187,6 +188,8 @@ def apply_in_transaction(
         now=now,
         cal=law.calendar,
     )
+    if type_ == "event_corrected" and data.get("void"):
+        _void_issued_versions(session, row.id, int(data["seq"]))
     row.last_hash = record.hash  # the chain's tip: a deleted newest record shows in verify
     _update_case_summary(row, state, now)
     return state
@@ -259,3 +262,14 @@ def log_refusal(
                 detail=f"{what}: {err}"[:2000],
             )
         )
+
+
+def _void_issued_versions(session: Session, case_id: int, seq: int) -> None:
+    """A voided issuing event un-issues its plan version: the plan was never lawfully issued, so
+    the version must not read as issued (its documents say VOID) and the next version starts
+    from the last version still issued. The version is kept, not deleted: the log says why."""
+    session.execute(
+        update(PlanVersion)
+        .where(PlanVersion.case_id == case_id, PlanVersion.issued_seq == seq)
+        .values(status="void")
+    )

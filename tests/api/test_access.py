@@ -73,6 +73,23 @@ def test_whole_authority_scope_is_a_setting(svc, client):
     assert client.get(f"/api/v1/cases/{case['id']}", headers=other_auth).status_code == 200
 
 
+def test_a_manager_sees_their_teams_cases_and_a_manager_in_no_team_sees_every_team(svc, client):
+    north, south = _team(svc), _team(svc)
+    alice, alice_auth = _officer(svc, north)
+    case = Api(client, alice_auth).open(officer_id=alice)
+    managers = {}
+    for name, team in (("north", north), ("south", south), ("head", None)):
+        user_id = create_user(svc, f"manager-{name}-{next(_teams)}@example.gov.uk", "manager")
+        with svc.sessions.begin() as session:
+            session.get(User, user_id).team_id = team
+        managers[name] = bearer(issue_token(svc, user_id))
+    seen = {
+        name: client.get(f"/api/v1/cases/{case['id']}", headers=auth).status_code
+        for name, auth in managers.items()
+    }
+    assert seen == {"north": 200, "south": 404, "head": 200}
+
+
 def test_every_read_is_logged_and_an_admin_can_say_who_looked(svc, client):
     alice, alice_auth = _officer(svc, _team(svc))
     api = Api(client, alice_auth)

@@ -25,6 +25,7 @@ from tests.api.conftest import (
     event_body,
     make_user,
 )
+from tests.plans.qa_sample import sample_versions
 
 AGREED_ON = date(2026, 2, 10)
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -507,14 +508,17 @@ def test_contributor_and_admin_may_not_read_or_write_cases(api, client, token_fo
     assert client.get("/api/v1/rules", headers=headers).status_code == 200
 
 
-def test_qa_may_read_but_not_write(api, client, token_for):
+def test_qa_may_read_a_sampled_case_but_not_write(svc, api, client, token_for):
     case = api.open()
+    version = client.post(f"/api/v1/cases/{case['id']}/plan-versions", headers=api.headers)
+    sample_versions(svc, version.json()["id"])  # QA read sampled plans' cases only
     before = api.snapshot(case["id"])
     headers = bearer(token_for("qa"))
     read = client.get(f"/api/v1/cases/{case['id']}", headers=headers)
     assert read.status_code == 200
     assert read.json() == before[0]
-    assert client.get("/api/v1/cases", headers=headers).status_code == 200
+    assert client.get(f"/api/v1/cases/{api.open()['id']}", headers=headers).status_code == 404
+    assert client.get("/api/v1/cases", headers=headers).status_code == 403
     event = event_body("assessment_agreed", AGREED_ON)
     writes = [
         client.post(f"/api/v1/cases/{case['id']}/events", json=event, headers=headers),

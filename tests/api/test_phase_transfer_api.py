@@ -143,5 +143,37 @@ def test_sign_in_and_permission(fresh_client: TestClient, fresh_svc: Services) -
     contributor = bearer(make_user(fresh_svc, "contributor")[1])
     got = fresh_client.get("/api/v1/phase-transfers?year=2027", headers=contributor)
     assert got.status_code == 403
-    qa = bearer(make_user(fresh_svc, "qa")[1])
-    assert fresh_client.get("/api/v1/phase-transfers?year=2027", headers=qa).status_code == 200
+    qa = bearer(make_user(fresh_svc, "qa")[1])  # QA read sampled plans, not cohorts of children
+    assert fresh_client.get("/api/v1/phase-transfers?year=2027", headers=qa).status_code == 403
+
+
+def test_the_cohort_holds_only_the_cases_the_officer_may_see(
+    fresh_client: TestClient, fresh_svc: Services
+) -> None:
+    """Another team's officer sees neither the child's name nor the case in the cohort."""
+    from tests.api.test_access import _officer, _team
+
+    north_id, north = _officer(fresh_svc, _team(fresh_svc))
+    _south_id, south = _officer(fresh_svc, _team(fresh_svc))
+    body = case_body(officer_id=north_id)
+    body["child"].update(date_of_birth="2015-10-10", given_name="Sam")
+    case_id = fresh_client.post("/api/v1/cases", json=body, headers=north).json()["id"]
+    for type_, on, data in (
+        ("assessment_agreed", "2026-02-10", {}),
+        ("plan_agreed", "2026-04-01", {}),
+        ("draft_plan_served", "2026-04-02", {}),
+        ("final_plan_issued", "2026-04-20", {"named_setting": "Oak Primary"}),
+    ):
+        event = {"type": type_, "occurred_on": on, "data": data}
+        assert (
+            fresh_client.post(
+                f"/api/v1/cases/{case_id}/events", json=event, headers=north
+            ).status_code
+            == 201
+        )
+
+    theirs = fresh_client.get("/api/v1/phase-transfers?year=2027", headers=north).json()
+    others = fresh_client.get("/api/v1/phase-transfers?year=2027", headers=south)
+    assert [i["case_id"] for i in theirs["items"]] == [case_id]
+    assert others.status_code == 200 and others.json()["items"] == []
+    assert "Sam" not in others.text

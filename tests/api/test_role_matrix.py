@@ -69,7 +69,6 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ): CASEWORK,
     ("GET", "/api/v1/measures"): READ_MEASURES,
     ("GET", "/api/v1/measures.csv"): READ_MEASURES,
-    ("GET", "/api/v1/measures/page"): READ_MEASURES,
     ("GET", "/api/v1/measures/overdue-reviews"): READ_MEASURES,
     ("GET", "/api/v1/qa/rubric"): READ_MEASURES,
     ("POST", "/api/v1/qa/rounds"): QA_PANEL,

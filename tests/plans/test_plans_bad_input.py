@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from ehcp_engine.settings import Settings
 from tests.api.conftest import Api, bearer, detail_text, error_locs
+from tests.plans.qa_sample import sample_versions
 from tests.plans.sample import good
 from tests.plans.test_plans_api import Plans, case_with_plan_agreed
 
@@ -136,9 +137,10 @@ def test_an_unknown_kind_is_422(drafting):
     assert [".".join(map(str, d["loc"])) for d in response["detail"]] == ["body.kind"]
 
 
-def test_qa_reads_versions_and_documents_but_edits_nothing(drafting, token_for):
+def test_qa_reads_a_sampled_version_and_its_documents_but_edits_nothing(svc, drafting, token_for):
     plans, _, v1 = drafting
     qa = bearer(token_for("qa"))
+    sample_versions(svc, v1["id"])  # QA read only sampled plans: tests/plans/test_qa_access.py
     assert plans.get(f"/{v1['id']}", headers=qa).json()["id"] == v1["id"]
     assert plans.get("", headers=qa).json()[0]["id"] == v1["id"]
     assert plans.get(f"/{v1['id']}/checks", headers=qa).json()
@@ -163,3 +165,34 @@ def test_other_roles_cannot_read_the_plan(drafting, token_for, role: str):
 def test_without_a_token_is_401(drafting):
     plans, _, v1 = drafting
     assert plans.client.get(f"{plans.base}/{v1['id']}").status_code == 401
+
+
+def test_voiding_the_issuing_event_voids_the_version_and_the_next_starts_from_the_last_issued(
+    drafting,
+):
+    """Draft served on Wed 8 Apr 2026 (v1), the final plan issued on Fri 1 May (v2); the final
+    plan's event is then voided: v2 is void, the case is back to a served draft, and a new
+    version starts as a copy of v1, not of v2."""
+    plans, case_id, v1 = drafting
+    plans.put(v1["id"], good(i={}))
+    served = plans.issue(v1["id"], "2026-04-08")
+    v2 = plans.new()
+    plans.put(v2["id"], good(i={"setting_name": "Birch School"}))
+    final = plans.issue(v2["id"], "2026-05-01", expected_version=served["case_version"])
+    plans.api.do(
+        case_id,
+        "event_corrected",
+        "2026-05-02",
+        {"seq": final["issued_seq"], "void": True, "reason": "issued in error"},
+    )
+
+    voided = plans.get(f"/{v2['id']}").json()
+    assert (voided["status"], voided["kind"]) == ("void", "final")
+    assert "annual_review" not in {d["rule"] for d in plans.api.case(case_id)["deadlines"]}
+    response = put(plans, v2["id"], {"content": good()})
+    assert response.status_code == 409 and "void" in response.json()["detail"]
+    v3 = plans.new()
+    assert (v3["kind"], v3["based_on_id"]) == ("final", v1["id"])
+    assert v3["content"]["i"] == {} or not v3["content"]["i"].get("setting_name")
+    pdf = plans.get(f"/{v2['id']}.pdf")
+    assert pdf.headers["content-type"] == "application/pdf"

@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 
 from ehcp_engine.domain.errors import EventInvalid
-from ehcp_engine.services.context import Services
+from ehcp_engine.services.context import Actor, Services
 from ehcp_engine.services.phase_transfers import case_transfers, cohort
 from tests.journey import Journey
+
+SYSTEM = Actor.system("test")  # the whole authority's cohort
 
 REQUEST = date(2026, 1, 5)  # Mon
 ISSUED = date(2026, 4, 20)  # Mon
@@ -174,7 +176,7 @@ def test_cohort_lists_who_transfers_in_september(fresh_svc: Services) -> None:
     year11 = planned(fresh_svc, date(2010, 10, 10), given_name="Kit")
     held_back = planned(fresh_svc, date(2015, 10, 10), year_group=4, given_name="Lee")
     fresh_svc.clock.set(date(2026, 11, 2))  # type: ignore[attr-defined]
-    rows = cohort(fresh_svc, transfer_year=2027, kind=None)
+    rows = cohort(fresh_svc, transfer_year=2027, kind=None, actor=SYSTEM)
     assert [r["case_id"] for r in rows] == [year6.case_id, year11.case_id]  # by long-stop
     sam = _row(rows, year6.case_id)
     assert sam["child_name"] == "Sam Example"
@@ -191,26 +193,26 @@ def test_cohort_lists_who_transfers_in_september(fresh_svc: Services) -> None:
         date(2027, 3, 30),  # Tue
         date(2027, 1, 5),  # Tue
     )
-    only = cohort(fresh_svc, transfer_year=2027, kind="secondary_to_post16")
+    only = cohort(fresh_svc, transfer_year=2027, kind="secondary_to_post16", actor=SYSTEM)
     assert [r["case_id"] for r in only] == [year11.case_id]
-    later = cohort(fresh_svc, transfer_year=2028, kind="primary_to_secondary")
+    later = cohort(fresh_svc, transfer_year=2028, kind="primary_to_secondary", actor=SYSTEM)
     assert [r["case_id"] for r in later] == [held_back.case_id]
 
 
 def test_cohort_flags_at_risk_then_overdue_then_met(fresh_svc: Services) -> None:
     j = planned(fresh_svc, date(2015, 10, 10))
     fresh_svc.clock.set(date(2026, 11, 22))  # type: ignore[attr-defined]  # Sun: last day
-    assert cohort(fresh_svc, transfer_year=2027, kind=None)[0]["flag"] == "on_track"
+    assert cohort(fresh_svc, transfer_year=2027, kind=None, actor=SYSTEM)[0]["flag"] == "on_track"
     fresh_svc.clock.set(date(2026, 11, 23))  # type: ignore[attr-defined]  # Mon: too late
-    assert cohort(fresh_svc, transfer_year=2027, kind=None)[0]["flag"] == "at_risk"
+    assert cohort(fresh_svc, transfer_year=2027, kind=None, actor=SYSTEM)[0]["flag"] == "at_risk"
     fresh_svc.clock.set(date(2027, 2, 15))  # type: ignore[attr-defined]  # Mon: past long-stop
-    row = cohort(fresh_svc, transfer_year=2027, kind=None)[0]
+    row = cohort(fresh_svc, transfer_year=2027, kind=None, actor=SYSTEM)[0]
     assert (row["status"], row["flag"]) == ("overdue", "overdue")
     review_to_amend(j, held=date(2027, 2, 15), decided=date(2027, 2, 16))
     # The family answers at once, so the amended plan need not wait for Reg 22(2)'s 15 days.
     j.do("amendment_representations_received", date(2027, 2, 19))
     j.do("amended_plan_issued", date(2027, 2, 22), named_setting="Hill", names_next_setting=True)
-    row = cohort(fresh_svc, transfer_year=2027, kind=None)[0]
+    row = cohort(fresh_svc, transfer_year=2027, kind=None, actor=SYSTEM)[0]
     assert (row["status"], row["flag"], row["met_on"]) == ("missed", "overdue", date(2027, 2, 22))
 
 
@@ -230,4 +232,4 @@ def test_a_meeting_held_keeps_the_case_on_track_and_met_when_amended(
 
 def test_cohort_refuses_an_unknown_kind(fresh_svc: Services) -> None:
     with pytest.raises(EventInvalid, match=r"known kinds: .*primary_to_secondary"):
-        cohort(fresh_svc, transfer_year=2027, kind="sideways")
+        cohort(fresh_svc, transfer_year=2027, kind="sideways", actor=SYSTEM)

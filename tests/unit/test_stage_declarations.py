@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ehcp_engine.domain.events import VOCABULARY, stage_of
+from ehcp_engine.domain.events import ADMINISTRATIVE, VOCABULARY, stage_of
 from workflows.diagrams import all_documents
 from workflows.effects import OPENERS
 from workflows.registry import FALLBACK, SPECS
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "stages"
-SPECIAL = {"exception_recorded", "event_corrected"}  # act on deadlines / history, not a stage
+# Act on deadlines / history / who holds the case, not on a stage.
+SPECIAL = {"exception_recorded", "event_corrected", *ADMINISTRATIVE}
 
 
 def test_diagrams_in_docs_are_current():
