@@ -8,7 +8,20 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.web import auth, errors, home, oidc
+from api.web import (
+    admin_pages,
+    advice_pages,
+    auth,
+    errors,
+    home,
+    manager_pages,
+    measures_pages,
+    officer,
+    oidc,
+    plan_pages,
+    plan_section_pages,
+    qa_pages,
+)
 from api.web.ratelimit import SlidingWindow
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -23,4 +36,12 @@ def install(app: FastAPI) -> None:
     app.include_router(home.router)
     app.include_router(auth.router)
     app.include_router(oidc.router)
+    app.include_router(officer.router)
+    app.include_router(advice_pages.router)
+    app.include_router(qa_pages.router)
+    app.include_router(admin_pages.router)
+    app.include_router(measures_pages.router)
+    app.include_router(manager_pages.router)
+    app.include_router(plan_pages.router)
+    app.include_router(plan_section_pages.router)
     errors.install(app)

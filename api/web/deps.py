@@ -71,7 +71,7 @@ def csrf_token_for(request: Request) -> str:
     return anonymous_csrf(services_of(request), nonce)
 
 
-def safe_next(value: str | None, default: str = "/cases") -> str:
+def safe_next(value: str | None, default: str = "/") -> str:
     """Only a path on this site: never another host (no open redirect)."""
     if not value or not value.startswith("/") or value.startswith(("//", "/\\")):
         return default

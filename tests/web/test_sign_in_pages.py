@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -19,6 +21,24 @@ def test_the_front_door_sends_visitors_to_sign_in_and_users_to_their_cases(
     assert web.get("/", follow_redirects=False).headers["location"] == "/sign-in"
     sign_in(web, web_user)
     assert web.get("/", follow_redirects=False).headers["location"] == "/cases"
+
+
+@pytest.mark.parametrize(
+    ("role", "landing"),
+    [
+        ("officer", "/cases"),
+        ("manager", "/cases"),
+        ("contributor", "/advice"),
+        ("qa", "/qa"),
+        ("admin", "/admin"),
+    ],
+)
+def test_each_role_lands_on_its_own_first_page(
+    web: TestClient, user_factory: Callable[..., str], role: str, landing: str
+) -> None:
+    sign_in(web, user_factory(role))
+    assert web.get("/", follow_redirects=False).headers["location"] == landing
+    assert web.get(landing).status_code == 200
 
 
 def test_a_page_that_needs_a_user_sends_the_visitor_to_sign_in_and_back(
@@ -50,7 +70,7 @@ def test_next_never_leaves_the_site(web: TestClient, web_user: str) -> None:
             data={"email": web_user, "password": PASSWORD, "csrf_token": token, "next": target},
             follow_redirects=False,
         )
-        assert done.headers["location"] == "/cases", target
+        assert done.headers["location"] == "/", target
         web.cookies.clear()
 
 
