@@ -48,6 +48,15 @@ def _section(section: str) -> str:
     return section
 
 
+def _open(
+    request: Request, user: Any, case_id: int, version_id: int, _checked_section: str
+) -> tuple[Services, dict[str, Any]]:
+    """The services and the version, once the user may edit the case, the section exists (the
+    caller checked it) and the version is still being edited."""
+    svc = editing(request, user.actor, case_id)
+    return svc, _editable_version(svc, case_id, version_id)
+
+
 def _editable_version(svc: Services, case_id: int, version_id: int) -> dict[str, Any]:
     view = plans.version_view(svc, case_id, version_id)
     if view["status"] != "editing":
@@ -91,9 +100,7 @@ def _section_page(
     saved: str | None,
     removed: str | None,
 ) -> Response:
-    svc = editing(request, user.actor, case_id)
-    section = _section(section)
-    view = _editable_version(svc, case_id, version_id)
+    svc, view = _open(request, user, case_id, version_id, _section(section))
     content = view["content"]
     if section in FORM_SECTIONS:
         values = as_form(SECTION_FIELDS[section], content[section])
@@ -209,9 +216,7 @@ def _save(
 def new_item_page(
     request: Request, user: SignedInDep, case_id: Id, version_id: Id, section: str
 ) -> Response:
-    svc = editing(request, user.actor, case_id)
-    section = _list_section(section)
-    view = _editable_version(svc, case_id, version_id)
+    svc, view = _open(request, user, case_id, version_id, _list_section(section))
     fields = _fields(svc, section, view["content"])
     values = as_form(fields, {"id": _next_id(section, view["content"][section])})
     return _form(request, svc, case_id, view, section, None, values)
@@ -236,9 +241,7 @@ def _next_id(section: str, items: list[dict[str, Any]]) -> str:
 async def add_item(
     request: Request, user: SignedInDep, case_id: Id, version_id: Id, section: str
 ) -> Response:
-    svc = editing(request, user.actor, case_id)
-    section = _list_section(section)
-    view = _editable_version(svc, case_id, version_id)
+    svc, view = _open(request, user, case_id, version_id, _list_section(section))
     posted = await request.form()
     item = from_form(_fields(svc, section, view["content"]), posted, _multi(posted))
     content = copy.deepcopy(view["content"])
@@ -250,9 +253,7 @@ async def add_item(
 def item_page(
     request: Request, user: SignedInDep, case_id: Id, version_id: Id, section: str, index: Index
 ) -> Response:
-    svc = editing(request, user.actor, case_id)
-    section = _list_section(section)
-    view = _editable_version(svc, case_id, version_id)
+    svc, view = _open(request, user, case_id, version_id, _list_section(section))
     item = _item(view, section, index)
     values = as_form(_fields(svc, section, view["content"]), item)
     return _form(request, svc, case_id, view, section, index, values)
@@ -269,9 +270,7 @@ def _item(view: dict[str, Any], section: str, index: int) -> dict[str, Any]:
 async def change_item(
     request: Request, user: SignedInDep, case_id: Id, version_id: Id, section: str, index: Index
 ) -> Response:
-    svc = editing(request, user.actor, case_id)
-    section = _list_section(section)
-    view = _editable_version(svc, case_id, version_id)
+    svc, view = _open(request, user, case_id, version_id, _list_section(section))
     _item(view, section, index)
     posted = await request.form()
     content = copy.deepcopy(view["content"])

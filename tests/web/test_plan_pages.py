@@ -17,30 +17,17 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from ehcp_engine.persistence.models import AccessLog, AdviceRequestRow, AuditEvent
+from ehcp_engine.persistence.models import AccessLog, AuditEvent
 from ehcp_engine.services import plans
 from ehcp_engine.services.context import Services
 from tests.web.conftest import form_token, sign_in
-from tests.web.roles import browser_of, new_team, open_case, person, record
+from tests.web.roles import browser_of, case_with_advice_request, new_team, person, record
 
 EP = "EP service"
 
 
 def case_with_plan_agreed(svc: Services, officer_id: int) -> int:
-    case_id = open_case(svc, officer_id, date(2026, 1, 5))
-    record(svc, case_id, "assessment_agreed", date(2026, 2, 10))
-    record(
-        svc,
-        case_id,
-        "advice_requested",
-        date(2026, 2, 11),
-        advice_type="psychological",
-        contributor=EP,
-    )
-    with svc.sessions() as session:
-        advice_id = session.scalar(
-            select(AdviceRequestRow.id).where(AdviceRequestRow.case_id == case_id)
-        )
+    case_id, advice_id = case_with_advice_request(svc, EP, officer_id)
     record(svc, case_id, "advice_received", date(2026, 3, 10), advice_request_id=advice_id)
     record(svc, case_id, "plan_agreed", date(2026, 4, 1))
     return case_id

@@ -13,14 +13,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from ehcp_engine.persistence.models import Case, Organisation, User
+from ehcp_engine.persistence.models import Case, Organisation
 from ehcp_engine.services.auth import set_password
 from ehcp_engine.services.context import Services
 from ehcp_engine.services.qa import scheduled_round
 from ehcp_engine.services.simulator.people import ADVISERS, MAIL_DOMAIN
 from ehcp_engine.services.simulator.report import SimulationReport
 from ehcp_engine.services.simulator.run import add_years, simulate
-from ehcp_engine.services.users import create_user, issue_token
+from ehcp_engine.services.simulator.staff import ensure_named, ensure_user
+from ehcp_engine.services.users import issue_token
 
 # Sized to build in under a minute on a 2-core machine (~170 cases, ~3,000 events).
 DEMO_PLANS = 120
@@ -66,36 +67,16 @@ def build_demo(svc: Services, *, progress: bool = True) -> Demo:
 
 def _sign_ins(svc: Services, report: SimulationReport) -> tuple[DemoSignIn, ...]:
     team = report.teams[0]
-    ep_service = _organisation(svc, ADVISERS["psychological"], "educational_psychology")
-    contributor = _user(svc, f"ep.adviser@{MAIL_DOMAIN}", "contributor", "Demo EP", ep_service)
+    ep_service = ensure_named(svc, Organisation, ADVISERS["psychological"], kind="ep_service")
+    contributor = f"ep.adviser@{MAIL_DOMAIN}"
+    ensure_user(svc, contributor, "contributor", "Demo EP", organisation_id=ep_service)
+    qa_panel, admin = f"qa.panel@{MAIL_DOMAIN}", f"admin@{MAIL_DOMAIN}"
+    ensure_user(svc, qa_panel, "qa", "Demo QA")
+    ensure_user(svc, admin, "admin", "Demo Admin")
     return (
         DemoSignIn("officer", report.demo_officer_email, f"works the cases of {team.name}"),
         DemoSignIn("manager", team.manager_email, f"manages {team.name}"),
         DemoSignIn("contributor", contributor, "answers the EP service's advice requests"),
-        DemoSignIn("qa", _user(svc, f"qa.panel@{MAIL_DOMAIN}", "qa", "Demo QA"), "scores plans"),
-        DemoSignIn(
-            "admin", _user(svc, f"admin@{MAIL_DOMAIN}", "admin", "Demo Admin"), "manages users"
-        ),
+        DemoSignIn("qa", qa_panel, "scores plans"),
+        DemoSignIn("admin", admin, "manages users"),
     )
-
-
-def _organisation(svc: Services, name: str, kind: str) -> int:
-    with svc.sessions.begin() as session:
-        found = session.scalar(select(Organisation.id).where(Organisation.name == name))
-        if found is None:
-            org = Organisation(name=name, kind=kind)
-            session.add(org)
-            session.flush()
-            found = org.id
-        return found
-
-
-def _user(svc: Services, email: str, role: str, name: str, organisation: int | None = None) -> str:
-    with svc.sessions() as session:
-        found = session.scalar(select(User.id).where(User.email == email))
-    user_id = found if found is not None else create_user(svc, email, role, name)
-    with svc.sessions.begin() as session:
-        user = session.get(User, user_id)
-        assert user is not None
-        user.organisation_id = organisation
-    return email

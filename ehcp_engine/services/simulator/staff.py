@@ -14,8 +14,8 @@ from random import Random
 
 from sqlalchemy import select
 
+from ehcp_engine.persistence.models import Organisation, User
 from ehcp_engine.persistence.models import Team as TeamRow
-from ehcp_engine.persistence.models import User
 from ehcp_engine.services.context import Actor, Services
 from ehcp_engine.services.simulator import rates
 from ehcp_engine.services.simulator.people import MAIL_DOMAIN
@@ -57,40 +57,46 @@ def create_staff(svc: Services, plans: int) -> list[Team]:
         name = f"Team {TEAM_NAMES[t]}"
         slug = TEAM_NAMES[t].lower()
         manager = f"{slug}.manager@{MAIL_DOMAIN}"
-        team_id = _team(svc, name)
-        _user(svc, manager, "manager", f"{name} – Manager", team_id)
+        team_id = ensure_named(svc, TeamRow, name)
+        ensure_user(svc, manager, "manager", f"{name} – Manager", team_id=team_id)
         teams.append(Team(name=name, manager_email=manager, team_id=team_id))
     for n in range(n_officers):
         team = teams[n % n_teams]
         number = n // n_teams + 1
         email = f"{team.name.split()[1].lower()}.officer{number:02d}@{MAIL_DOMAIN}"
         label = f"{team.name} – Officer {number}"
-        user_id = _user(svc, email, "officer", label, team.team_id)
+        user_id = ensure_user(svc, email, "officer", label, team_id=team.team_id)
         actor = Actor(user_id=user_id, label=email, role="officer", team_id=team.team_id)
         team.officers.append(Officer(user_id, email, label, team.name, actor))
     return teams
 
 
-def _team(svc: Services, name: str) -> int:
+def ensure_named(
+    svc: Services, model: type[TeamRow] | type[Organisation], name: str, **values: str
+) -> int:
+    """The id of the team or organisation with this name, made if missing (runs are repeatable)."""
     with svc.sessions.begin() as session:
-        found = session.scalar(select(TeamRow.id).where(TeamRow.name == name))
+        found = session.scalar(select(model.id).where(model.name == name))
         if found is None:
-            row = TeamRow(name=name)
+            row = model(name=name, **values)
             session.add(row)
             session.flush()
             found = row.id
-        return found
+        return int(found)
 
 
-def _user(svc: Services, email: str, role: str, name: str, team_id: int | None = None) -> int:
+def ensure_user(svc: Services, email: str, role: str, name: str, **links: int | None) -> int:
+    """The user with this email (made if missing), in the given team or organisation."""
     with svc.sessions() as session:
         found = session.scalar(select(User.id).where(User.email == email))
-    user_id = found if found is not None else create_user(svc, email, role, name)
+    if found is None:
+        return create_user(svc, email, role, name, **links)
     with svc.sessions.begin() as session:
-        user = session.get(User, user_id)
+        user = session.get(User, found)
         assert user is not None
-        user.team_id = team_id
-    return user_id
+        for link, value in links.items():
+            setattr(user, link, value)
+    return int(found)
 
 
 def assign(teams: list[Team], rng: Random) -> Officer:
