@@ -4,6 +4,7 @@ passwords, and cases built through the write path (never rows written by hand)."
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -25,7 +26,8 @@ _n = itertools.count(1)
 
 
 def unique(prefix: str) -> str:
-    return f"{prefix} {next(_n)}"
+    """Unique in the database, which on PostgreSQL the test processes share."""
+    return f"{prefix} {os.getpid()}-{next(_n)}"
 
 
 def new_team(svc: Services, name: str = "") -> int:
@@ -52,7 +54,7 @@ def person(
     organisation: str | None = None,
 ) -> tuple[int, str]:
     """A user with the password PASSWORD: (id, email)."""
-    email = f"{role}.page{next(_n)}@example.gov.uk"  # apart from tests/api make_user
+    email = f"{role}.page{os.getpid()}-{next(_n)}@example.gov.uk"  # apart from tests/api make_user
     org_id = None
     if organisation is not None:
         with svc.sessions() as session:

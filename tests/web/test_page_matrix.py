@@ -14,7 +14,6 @@ final plan and not C's; an administrator.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,12 +23,14 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ehcp_engine.persistence.models import Organisation
 from ehcp_engine.services import plans, qa
 from ehcp_engine.services.context import Actor, Services
+from tests.plans.qa_sample import sample_versions
 from tests.web.conftest import client_for, form_token, sign_in
-from tests.web.qa_world import issue_a_final_plan, sample_round
+from tests.web.qa_world import issue_a_final_plan
 from tests.web.roles import new_team, person
 
 ROLES = ("officer", "manager", "contributor", "qa", "admin")
@@ -41,7 +42,7 @@ PANEL = frozenset({"qa", "manager"})
 ADMIN = frozenset({"admin"})
 MEASURES = frozenset({"officer", "manager", "qa"})
 PLAN = "/cases/{case_id}/plan/{version_id:int}"
-_weeks = itertools.count()
+EP = "EP service"  # as tests/web/qa_world.py asks for advice
 PUBLIC = {
     "/",
     "/sign-in",
@@ -139,23 +140,23 @@ def web_routes(routes: list[Any]) -> Iterator[tuple[str, str]]:
 
 def build_world(svc: Services) -> World:
     team = new_team(svc)
-    with svc.sessions.begin() as session:
-        if session.scalar(select(Organisation.id).where(Organisation.name == "EP service")) is None:
-            session.add(Organisation(name="EP service", kind="ep_service"))
+    try:  # the EP service the plans' advice is asked of; other tests (and processes) share it
+        with svc.sessions.begin() as session:
+            if session.scalar(select(Organisation.id).where(Organisation.name == EP)) is None:
+                session.add(Organisation(name=EP, kind="ep_service"))
+    except IntegrityError:
+        pass  # made at the same moment by a test in another process
     officer_id, officer = person(svc, "officer", "Olu Officer", team_id=team)
     emails = {
         "officer": officer,
         "manager": person(svc, "manager", "Mo Manager", team_id=team)[1],
-        "contributor": person(svc, "contributor", "Kit Adviser", organisation="EP service")[1],
+        "contributor": person(svc, "contributor", "Kit Adviser", organisation=EP)[1],
         "qa": person(svc, "qa", "Quinn Panel")[1],
         "admin": person(svc, "admin", "Ada Admin")[1],
     }
     case = issue_a_final_plan(svc, officer_id, "Zebedee", "Quillfeather", date(2024, 1, 1))
-    # A Monday of its own, so the round samples this world's plan and no other test's.
-    received = date.fromordinal(date(2021, 1, 4).toordinal() + 7 * next(_weeks))
-    sampled = issue_a_final_plan(svc, officer_id, "Sam", "Sampled", received)
-    issued_on = date.fromordinal(received.toordinal() + 7 * 12)
-    round_id = sample_round(svc, issued_on, issued_on, 1, "Matrix round")
+    sampled = issue_a_final_plan(svc, officer_id, "Sam", "Sampled", date(2025, 6, 2))
+    round_id = sample_versions(svc, sampled.final_id, name="Matrix round")
     [item] = qa.round_view(svc, round_id)["items"]
     assert item["case_id"] == sampled.case_id
     actor = Actor(user_id=officer_id, label="matrix", role="officer")
