@@ -23,6 +23,8 @@ from ehcp_engine.services.policy import require
 # Events that act on any stage: always offered while there is something for them to act on.
 EXCEPTION = "exception_recorded"
 CORRECTION = "event_corrected"
+# Events that open a stage of their own about a decision: offered while an appeal window is open.
+DISPUTES = ("mediation_adviser_contacted", "appeal_registered")
 
 TITLES: dict[str, str] = {
     "assessment_agreed": "Record the decision to assess",
@@ -38,6 +40,8 @@ TITLES: dict[str, str] = {
     "setting_responded": "Record a setting's response",
     "final_plan_issued": "Record the final plan issued",
     "case_reassigned": "Reassign the case",
+    "mediation_adviser_contacted": "Record the family's contact with a mediation adviser",
+    "appeal_registered": "Record an appeal registered with the tribunal",
     EXCEPTION: "Record an exception to a deadline",
     CORRECTION: "Correct an event",
 }
@@ -68,6 +72,12 @@ def offered_events(view: dict[str, Any]) -> list[tuple[str, str]]:
         for event_type in stage["allowed_events"]:
             if event_type in VOCABULARY and all(event_type != t for t, _ in offered):
                 offered.append((event_type, stage["stage"]))
+    if any(
+        d["rule"] == "appeal_window" and d["status"] in ("open", "overdue")
+        for d in view["deadlines"]
+    ):
+        # A decision the family may dispute (Act s.51(2)): they may go to mediation or appeal.
+        offered += [(t, "any") for t in DISPUTES if all(t != o for o, _ in offered)]
     if any(d["status"] in ("open", "overdue") for d in view["deadlines"]):
         offered.append((EXCEPTION, "any"))
     offered.append((CORRECTION, "any"))

@@ -261,6 +261,26 @@ def test_only_the_actions_the_state_allows_are_offered(
     assert web.get(f"/cases/{case_id}/events/no_such_event").status_code == 404
 
 
+def test_after_an_appealable_decision_mediation_and_appeal_are_offered(
+    signed_officer: tuple[TestClient, int], web_svc: Services
+) -> None:
+    """A refusal to assess (Mon 9 Nov 2026) can be disputed (Act s.51(2)(a)): the family's
+    contact with a mediation adviser opens a mediation stage about that decision."""
+    web, me = signed_officer
+    case_id = open_case(web_svc, me, date(2026, 10, 1))
+    assert "/events/mediation_adviser_contacted" not in web.get(f"/cases/{case_id}").text
+    record(web_svc, case_id, "assessment_refused", date(2026, 11, 9), reasons="Needs are met")
+    page = web.get(f"/cases/{case_id}").text
+    assert f"/cases/{case_id}/events/mediation_adviser_contacted" in page
+    assert f"/cases/{case_id}/events/appeal_registered" in page
+    done = event_post(
+        web, case_id, "mediation_adviser_contacted", date(2026, 11, 16), wants_mediation="yes"
+    )
+    assert done.status_code == 303, done.text[:2000]
+    assert audit_types(web_svc, case_id)[-1] == "mediation_adviser_contacted"
+    assert "Mediation stage" in web.get(f"/cases/{case_id}").text
+
+
 def test_posting_an_action_records_the_event(
     signed_officer: tuple[TestClient, int], web_svc: Services
 ) -> None:
