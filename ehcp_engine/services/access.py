@@ -1,9 +1,10 @@
 """Row-level access to children's records, and the access log (UK GDPR special-category data).
 
 Officers and managers see the cases of their team, their own, and the unassigned intake queue
-(or every case, with EHCP_CASE_SCOPE=la); a manager in no team manages every team. A record a user may not know exists is reported as not
-found (404), never as forbidden. Every read of a case, its audit log or its notices is recorded
-apart from the change audit, so "who looked at my child's file?" has an answer.
+(or every case, with EHCP_CASE_SCOPE=la); a manager in no team manages every team. A record a
+user may not know exists is reported as not found (404), never as forbidden. Every read of a
+case, its audit log or its notices is recorded apart from the change audit, so "who looked at my
+child's file?" has an answer.
 
 QA panel members read the plans sampled for audit and nothing else. The rule: a QA user may read
 a case, and a plan version of it, when that version is a sampled item of a QA round, open or

@@ -307,6 +307,7 @@ def list_cases(
             .order_by(Case.next_due_on.is_(None), Case.next_due_on, Case.id)
         )
         rows = session.scalars(query.limit(f.limit).offset(f.offset)).all()
+        stages = _live_stages(session, [r.id for r in rows])
     return {
         "total": total or 0,
         "limit": f.limit,
@@ -325,7 +326,21 @@ def list_cases(
                 "request_on": r.request_on,
                 "next_due_on": r.next_due_on,
                 "overdue": r.next_due_on is not None and r.next_due_on < today,
+                "live_stages": stages.get(r.id, []),
             }
             for r in rows
         ],
     }
+
+
+def _live_stages(session: Session, case_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """(stage, state) of each listed case's live stages, in the order they opened."""
+    found: dict[int, list[tuple[str, str]]] = {}
+    query = (
+        select(StageRow.case_id, StageRow.stage, StageRow.state)
+        .where(StageRow.case_id.in_(case_ids), StageRow.closed_on.is_(None))
+        .order_by(StageRow.case_id, StageRow.opened_on, StageRow.id)
+    )
+    for case_id, stage, state in session.execute(query):
+        found.setdefault(case_id, []).append((stage, state))
+    return found

@@ -67,6 +67,13 @@ def signed_officer(web: TestClient, web_svc: Services) -> tuple[TestClient, int]
     return web, user_id(web_svc, email)
 
 
+def case_of(svc: Services, reference: str) -> int:
+    with svc.sessions() as session:
+        found = session.scalar(select(Case.id).where(Case.reference == reference))
+    assert found is not None
+    return int(found)
+
+
 def row_order(page: httpx.Response, references: list[str]) -> list[str]:
     return sorted(references, key=page.text.index)
 
@@ -97,6 +104,11 @@ def test_caseload_is_sorted_by_next_deadline_with_a_worded_status(
     assert tag_after(page, amber) == "Due this week"
     assert tag_after(page, green) == "On track"
     assert 'href="/cases/new"' in page.text
+    # Each case's live stage and its state.
+    record(web_svc, case_of(web_svc, red), "assessment_agreed", date(2026, 11, 10))
+    row = web.get("/cases").text.split(red)[1].split("</tr>")[0]
+    assert '<td class="govuk-table__cell">Assessment: gathering advice</td>' in row
+    assert "Request: " not in row  # the request stage closed with the decision
 
 
 def test_caseload_filters(signed_officer: tuple[TestClient, int], web_svc: Services) -> None:
