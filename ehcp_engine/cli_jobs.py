@@ -28,10 +28,12 @@ def _svc() -> Services:
 def scheduler() -> None:
     """Run the scheduled jobs in this process until stopped (SIGTERM or Ctrl-C)."""
     svc = _svc()
-    running = start(svc)
-    typer.echo("scheduler running: " + ", ".join(job.id for job in running.get_jobs()))
+    # The handler goes in before anything says "running": a supervisor (or test) that stops the
+    # process as soon as it is up must get a clean shutdown, not a kill.
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    running = start(svc)
+    typer.echo("scheduler running: " + ", ".join(job.id for job in running.get_jobs()))
     with contextlib.suppress(KeyboardInterrupt):
         stop.wait()
     running.shutdown(wait=True)
