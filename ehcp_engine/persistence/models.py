@@ -156,6 +156,8 @@ class DeadlineRow(Base):
         UniqueConstraint("case_id", "key"),
         # The sweep reads open deadlines by due date: its cost follows the due count.
         Index("ix_deadlines_open_due", "status", "due_on"),
+        # ...and the 20-weeks-at-risk alert open final-plan deadlines by start (migration 0007).
+        Index("ix_deadlines_rule_open_start", "rule", "status", "starts_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
