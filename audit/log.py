@@ -12,11 +12,12 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
+from ehcp_engine.domain.case import RecordedEvent
 from ehcp_engine.persistence.models import AuditEvent, Case
 
 GENESIS = "0" * 64
@@ -27,6 +28,9 @@ def _utc_iso(moment: datetime) -> str:
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+_INSERT = insert(cast(Table, AuditEvent.__table__))
 
 
 def record_hash(
@@ -86,22 +90,56 @@ def append(
     actor_id: int | None,
     actor: str,
     recorded_at: datetime,
-) -> AuditEvent:
-    """Add the next record of a case's chain to the session (the caller commits once)."""
-    rec = AuditEvent(
-        case_id=case_id,
-        seq=seq,
-        type=type,
-        occurred_on=occurred_on,
-        recorded_at=recorded_at,
-        actor_id=actor_id,
-        actor=actor,
-        data=data,
-        prev_hash=prev_hash,
-    )
-    rec.hash = _hash_of(rec, prev_hash)
-    session.add(rec)
-    return rec
+) -> str:
+    """Write the next record of a case's chain in the caller's transaction; return its hash.
+    A Core INSERT on the session's connection: the record is never changed after it is written,
+    so there is nothing for the ORM to track (and its flush was a measurable share of every
+    event's cost, BENCHMARKS.md §1)."""
+    fields: dict[str, Any] = {
+        "case_id": case_id,
+        "seq": seq,
+        "type": type,
+        "occurred_on": occurred_on,
+        "recorded_at": recorded_at,
+        "actor_id": actor_id,
+        "actor": actor,
+        "data": data,
+    }
+    digest = record_hash(prev_hash=prev_hash, **fields)
+    session.connection().execute(_INSERT, {**fields, "prev_hash": prev_hash, "hash": digest})
+    return digest
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A case's records as the fold reads them (uncorrected, in seq order) and the chain's tip."""
+
+    events: list[RecordedEvent]
+    tip: str
+
+    @property
+    def next_seq(self) -> int:
+        return (self.events[-1].seq if self.events else 0) + 1
+
+
+_EVENTS = cast(Table, AuditEvent.__table__)
+_CHAIN = (
+    select(_EVENTS.c.seq, _EVENTS.c.type, _EVENTS.c.occurred_on, _EVENTS.c.data, _EVENTS.c.hash)
+    .where(_EVENTS.c.case_id == bindparam("case_id"))
+    .order_by(_EVENTS.c.seq)
+)
+
+
+def chain(session: Session, case_id: int) -> Chain:
+    """The write path's read of a case's log: plain rows from a statement built once, no ORM
+    objects (one per record, every event, was a measurable share of the write path)."""
+    events, tip = [], GENESIS
+    for seq, type_, occurred_on, data, digest in session.connection().execute(
+        _CHAIN, {"case_id": case_id}
+    ):
+        events.append(RecordedEvent(seq=seq, type=type_, occurred_on=occurred_on, data=data))
+        tip = digest
+    return Chain(events, tip)
 
 
 def history(session: Session, case_id: int) -> Sequence[AuditEvent]:

@@ -8,9 +8,21 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import (
+    Delete,
+    Insert,
+    Select,
+    Table,
+    Update,
+    bindparam,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from ehcp_engine.domain.case import CaseState
@@ -45,37 +57,76 @@ KINDS: tuple[tuple[str, type[Base], tuple[str, ...]], ...] = (
     ("advice_requests", AdviceRequestRow, ADVICE_FIELDS),
 )
 
-RowT = TypeVar("RowT", bound=Base)
 Snapshot = dict[str, dict[str, dict[str, Any]]]
+Stored = dict[str, tuple[int, dict[str, Any]]]
 
 
-def rows_of(session: Session, model: type[RowT], case_id: int) -> dict[str, RowT]:
-    rows = session.scalars(select(model).where(model.case_id == case_id))  # type: ignore[attr-defined]
-    return {row.key: row for row in rows}  # type: ignore[attr-defined]
+@dataclass(frozen=True)
+class _Statements:
+    """One kind's statements, built once: building a statement and its cache key on every call
+    cost as much as running it (BENCHMARKS.md §1)."""
+
+    fields: tuple[str, ...]
+    columns: tuple[str, ...]  # the column behind each field (`window` is `family_window`)
+    read: Select[Any]
+    add: Insert
+    change: Update
+    drop: Delete
+
+    @classmethod
+    def of(cls, model: type[Base], fields: tuple[str, ...]) -> _Statements:
+        table = cast(Table, model.__table__)
+        mapped = model.__mapper__.columns
+        columns = tuple(str(mapped[f].key) for f in fields)
+        cols = [table.c[c] for c in columns]
+        return cls(
+            fields=fields,
+            columns=columns,
+            read=select(table.c.id, table.c.key, *cols).where(
+                table.c.case_id == bindparam("case_id")
+            ),
+            add=insert(table),
+            change=update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values({c: bindparam(c) for c in columns}),
+            drop=delete(table).where(table.c.id.in_(bindparam("ids", expanding=True))),
+        )
+
+
+_STATEMENTS = {kind: _Statements.of(model, fields) for kind, model, fields in KINDS}
+
+
+def _stored(session: Session, kind: str, case_id: int) -> Stored:
+    """The case's rows of one kind as key -> (id, field values). Core rows, not ORM objects:
+    building and tracking ORM objects to diff them was a third of the write path's time."""
+    st = _STATEMENTS[kind]
+    rows = session.connection().execute(st.read, {"case_id": case_id})
+    return {row[1]: (row[0], dict(zip(st.fields, row[2:], strict=True))) for row in rows}
+
+
+# Fields that may hold a mutable value (an exception's details): copied, so a row never shares
+# it with the fold's state. Every other field is a date, string, number or boolean.
+MUTABLE_FIELDS = {"deadlines": ("exception",)}
 
 
 def state_snapshot(case: CaseState) -> Snapshot:
-    """The fold's projection as plain dicts keyed by kind and key. The fields are read directly:
-    they are dates, strings, numbers and booleans, so no deep copy (dataclasses.asdict per
-    field was most of the write path's time)."""
+    """The fold's projection as plain dicts keyed by kind and key. The fields are read directly,
+    not deep-copied (dataclasses.asdict per field was most of the write path's time)."""
     out: Snapshot = {}
     for kind, _model, fields in KINDS:
         items: Mapping[str, Any] = getattr(case, kind)
-        out[kind] = {k: {f: _plain(getattr(v, f)) for f in fields} for k, v in items.items()}
+        rows = {k: {f: getattr(v, f) for f in fields} for k, v in items.items()}
+        for row in rows.values():
+            for f in MUTABLE_FIELDS.get(kind, ()):
+                row[f] = copy.deepcopy(row[f])
+        out[kind] = rows
     return out
-
-
-def _plain(value: Any) -> Any:
-    """A copy of a mutable value (an exception's details), so a row never shares it with the
-    fold's state."""
-    return copy.deepcopy(value) if isinstance(value, dict | list) else value
 
 
 def rows_snapshot(session: Session, case_id: int) -> Snapshot:
     out: Snapshot = {}
-    for kind, model, fields in KINDS:
-        rows = rows_of(session, model, case_id)
-        out[kind] = {k: {f: getattr(r, f) for f in fields} for k, r in rows.items()}
+    for kind in _STATEMENTS:
+        out[kind] = {k: values for k, (_id, values) in _stored(session, kind, case_id).items()}
     return out
 
 
@@ -96,29 +147,37 @@ def differences(stored: Snapshot, folded: Snapshot) -> list[str]:
 
 
 def write_projection(session: Session, case_id: int, case: CaseState) -> None:
-    """Make the rows equal the fold: update changed rows, add new ones, drop vanished ones."""
+    """Make the rows equal the fold: update changed rows, add new ones, drop vanished ones.
+    Core statements on the session's connection (same transaction): the rows are never held as
+    ORM objects, so there is nothing for the unit of work to track or flush."""
     folded = state_snapshot(case)
-    for kind, model, _fields in KINDS:
-        _sync(session, model, case_id, rows_of(session, model, case_id), folded[kind])
+    for kind in folded:
+        _sync(session, kind, case_id, _stored(session, kind, case_id), folded[kind])
 
 
 def _sync(
-    session: Session,
-    model: type[Base],
-    case_id: int,
-    rows: Mapping[str, Base],
-    wanted: Mapping[str, dict[str, Any]],
+    session: Session, kind: str, case_id: int, stored: Stored, wanted: Mapping[str, dict[str, Any]]
 ) -> None:
-    for key, values in wanted.items():
-        row = rows.get(key)
-        if row is None:
-            session.add(model(case_id=case_id, key=key, **values))
-            continue
-        for field, value in values.items():
-            if getattr(row, field) != value:
-                setattr(row, field, value)
-    for key in set(rows) - set(wanted):
-        session.delete(rows[key])
+    st, conn = _STATEMENTS[kind], session.connection()
+
+    def columns(values: dict[str, Any]) -> dict[str, Any]:
+        return {c: values[f] for f, c in zip(st.fields, st.columns, strict=True)}
+
+    added = [
+        {"case_id": case_id, "key": k, **columns(v)} for k, v in wanted.items() if k not in stored
+    ]
+    changed = [
+        {"row_id": stored[k][0], **columns(v)}
+        for k, v in wanted.items()
+        if k in stored and stored[k][1] != v
+    ]
+    gone = [row_id for k, (row_id, _values) in stored.items() if k not in wanted]
+    if added:
+        conn.execute(st.add, added)
+    if changed:
+        conn.execute(st.change, changed)
+    if gone:
+        conn.execute(st.drop, {"ids": gone})
 
 
 def keys_to_ids(rows: Sequence[Any]) -> dict[str, int]:

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, cast
 
 from pydantic import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from audit import log as audit_log
 from ehcp_engine.domain.case import CaseState, Child, RecordedEvent
@@ -28,7 +29,6 @@ from ehcp_engine.domain.law import Law
 from ehcp_engine.persistence.models import (
     AccessLog,
     AdviceRequestRow,
-    AuditEvent,
     Case,
     DeadlineRow,
     PlanVersion,
@@ -91,12 +91,22 @@ def child_of(row: Case) -> Child:
     )
 
 
+_CASES = cast(Table, Case.__table__)
+# Built once (building a statement cost as much as running it): a Core UPDATE, since the
+# ORM-enabled one also works out which loaded objects to synchronise.
+_MOVE_VERSION = (
+    update(_CASES).where(_CASES.c.id == bindparam("case_id")).values(version=_CASES.c.version + 1)
+)
+_MOVE_EXPECTED_VERSION = _MOVE_VERSION.where(_CASES.c.version == bindparam("expected"))
+
+
 def claim(session: Session, case_id: int, expected_version: int | None) -> Case:
     """Move the case's version first, so this transaction holds the case until it commits."""
-    query = update(Case).where(Case.id == case_id).values(version=Case.version + 1)
-    if expected_version is not None:
-        query = query.where(Case.version == expected_version)
-    moved = session.execute(query).rowcount  # type: ignore[attr-defined]
+    if expected_version is None:
+        query, params = _MOVE_VERSION, {"case_id": case_id}
+    else:
+        query, params = _MOVE_EXPECTED_VERSION, {"case_id": case_id, "expected": expected_version}
+    moved = session.connection().execute(query, params).rowcount
     row = session.get(Case, case_id, populate_existing=True)
     if row is None:
         raise NotFound(f"no case {case_id}")
@@ -145,9 +155,9 @@ def apply_in_transaction(
     actor: Actor,
 ) -> CaseState:
     """Fold, check, project, audit and queue, inside the caller's transaction."""
-    records = audit_log.history(session, row.id)
+    log = audit_log.chain(session, row.id)
+    records, seq = log.events, log.next_seq
     law = svc.config.law(row.rule_set)
-    seq = (records[-1].seq if records else 0) + 1
     data = resolve_references(session, row.id, type_, data)
     if type_ in ADMINISTRATIVE:
         data = apply_reassignment(session, actor, row, data, svc.settings.case_scope)
@@ -157,10 +167,10 @@ def apply_in_transaction(
     state = _fold_with(child_of(row), law, records, new)
     write_projection(session, row.id, state)
     now = svc.clock.now()
-    record = audit_log.append(
+    tip = audit_log.append(
         session,
         case_id=row.id,
-        prev_hash=records[-1].hash if records else audit_log.GENESIS,
+        prev_hash=log.tip,
         seq=seq,
         type=type_,
         occurred_on=occurred_on,
@@ -190,13 +200,12 @@ def apply_in_transaction(
     )
     if type_ == "event_corrected" and data.get("void"):
         _void_issued_versions(session, row.id, int(data["seq"]))
-    row.last_hash = record.hash  # the chain's tip: a deleted newest record shows in verify
-    _update_case_summary(row, state, now)
+    _update_case_summary(session, row, state, tip, now)
     return state
 
 
 def _fold_with(
-    child: Child, law: Law, records: Sequence[AuditEvent], new: RecordedEvent
+    child: Child, law: Law, records: Sequence[RecordedEvent], new: RecordedEvent
 ) -> CaseState:
     """Fold the history with the new event in its legal place; if that breaks a later event,
     say so in terms of the event being recorded."""
@@ -213,12 +222,29 @@ def _fold_with(
         raise
 
 
-def _update_case_summary(row: Case, state: CaseState, now: Any) -> None:
-    """Columns the caseload list sorts and filters on, kept with the projection."""
-    row.request_on = state.request_on
+_SUMMARY = (
+    update(_CASES)
+    .where(_CASES.c.id == bindparam("case_id"))
+    .values({c: bindparam(c) for c in ("request_on", "next_due_on", "last_hash", "updated_at")})
+)
+
+
+def _update_case_summary(
+    session: Session, row: Case, state: CaseState, tip: str, now: datetime
+) -> None:
+    """The chain's tip (so a deleted newest record shows in verify) and the columns the caseload
+    sorts and filters on, kept with the projection. One Core UPDATE; the loaded row is given the
+    same values as already committed, so the ORM does not write them a second time."""
     open_dues = [d.due_on for d in state.deadlines.values() if d.status == "open" and not d.window]
-    row.next_due_on = min(open_dues) if open_dues else None
-    row.updated_at = now
+    values = {
+        "request_on": state.request_on,
+        "next_due_on": min(open_dues) if open_dues else None,
+        "last_hash": tip,
+        "updated_at": now,
+    }
+    session.connection().execute(_SUMMARY, {"case_id": row.id, **values})
+    for name, value in values.items():
+        set_committed_value(row, name, value)
 
 
 def resolve_references(
