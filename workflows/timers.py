@@ -8,6 +8,7 @@ are a pure function of the case's events (STATUTORY.md §1). An exception never 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,24 +30,78 @@ class Scope:
 def apply_timers(case: CaseState, ev: RecordedEvent, scope: Scope, law: Law) -> None:
     """Meet, close and cancel first, then start: a review decision meets this year's review and
     starts next year's."""
-    for rule in law.rules.timers.values():
-        if ev.type in rule.met_by and _meets(rule, case, ev):
-            _settle(case, rule, ev, scope, "met")
+    actions = _actions_for(law, ev.type)
+    open_by_rule = _open_by_rule(case) if actions.settle else {}
+    for rule, how, step in actions.settle:
+        if how != "met" or step is not None or _meets(rule, case, ev):
+            _settle(open_by_rule.get(rule.id, ()), rule, ev, scope, how, step=step)
+    for rule in actions.start:
+        if _applies(rule, case, ev):
+            _start(case, rule, ev, scope, law)
+
+
+def _open_by_rule(case: CaseState) -> dict[str, list[Deadline]]:
+    """Open deadlines by rule, read once per event: a long case has many settled deadlines, and
+    looking at each of them for every settlement of every event was most of a fold's time. (A
+    deadline settled by one action is skipped by the next: `_matches` checks its status.)"""
+    found: dict[str, list[Deadline]] = {}
+    for d in case.deadlines.values():
+        if d.status == "open":
+            found.setdefault(d.rule, []).append(d)
+    return found
+
+
+@dataclass(frozen=True)
+class _Actions:
+    """What one event type does to timers, in rule order: (rule, how, step) settlements, then
+    the rules it starts."""
+
+    settle: tuple[tuple[TimerRule, str, str | None], ...]
+    start: tuple[TimerRule, ...]
+
+
+def _index(rules: Iterable[TimerRule], event_type: str) -> _Actions:
+    settle: list[tuple[TimerRule, str, str | None]] = []
+    rules = list(rules)
+    for rule in rules:
+        if event_type in rule.met_by:
+            settle.append((rule, "met", None))
         for how, events in (
             ("closed", rule.closed_by),
             ("cancelled", rule.cancelled_by),
             ("lapsed", rule.lapsed_by),
         ):
-            if ev.type in events:
-                _settle(case, rule, ev, scope, how)
+            if event_type in events:
+                settle.append((rule, how, None))
         for step in rule.steps:
-            if ev.type in step.met_by:
-                _settle(case, rule, ev, scope, "met", step=step.id)
-            if ev.type in step.cancelled_by:
-                _settle(case, rule, ev, scope, "cancelled", step=step.id)
-    for rule in law.rules.timers.values():
-        if ev.type in rule.starts and _applies(rule, case, ev):
-            _start(case, rule, ev, scope, law)
+            if event_type in step.met_by:
+                settle.append((rule, "met", step.id))
+            if event_type in step.cancelled_by:
+                settle.append((rule, "cancelled", step.id))
+    start = tuple(rule for rule in rules if event_type in rule.starts)
+    return _Actions(tuple(settle), start)
+
+
+# Each rule set's actions by event type, worked out once: asking every rule about every event
+# of a case's history on every fold was the largest single cost of the write path in a
+# long-running simulation. Keyed by the rule set's identity (it is immutable once loaded); the
+# entry holds the rule set itself so the identity cannot be reused while cached.
+_CACHE: dict[int, tuple[object, dict[str, _Actions]]] = {}
+_CACHE_LIMIT = 32
+
+
+def _actions_for(law: Law, event_type: str) -> _Actions:
+    timers = law.rules.timers
+    entry = _CACHE.get(id(timers))
+    if entry is None or entry[0] is not timers:
+        if len(_CACHE) >= _CACHE_LIMIT:
+            _CACHE.clear()
+        entry = _CACHE[id(timers)] = (timers, {})
+    by_type = entry[1]
+    found = by_type.get(event_type)
+    if found is None:
+        found = by_type[event_type] = _index(timers.values(), event_type)
+    return found
 
 
 def _applies(rule: TimerRule, case: CaseState, ev: RecordedEvent) -> bool:
@@ -79,14 +134,14 @@ def _kind(stage_key: str) -> str:
 
 
 def _settle(
-    case: CaseState,
+    deadlines: Iterable[Deadline],
     rule: TimerRule,
     ev: RecordedEvent,
     scope: Scope,
     how: str,
     step: str | None = None,
 ) -> None:
-    for d in case.deadlines.values():
+    for d in deadlines:
         if _matches(d, rule, scope, step, ev):
             settle(d, ev.occurred_on, how)
 
