@@ -61,12 +61,17 @@ def read_measures(
     end: Annotated[date | None, Query(alias="to")] = None,
     team: Id | None = None,
     officer: Id | None = None,
+    ids: Annotated[bool, Query()] = False,
 ) -> dict[str, Any]:
     """Every measure over [from, to] (both included), for the whole authority, a team or an
     officer: SEN2 timeliness, the plan's-life timers, weeks to issue, the monthly trend and
-    the seeds' local measures, each with numerator, denominator and the cases in each."""
+    the seeds' local measures, each with numerator, denominator, percent and the number
+    excluded. With `ids=true`, also the cases counted in each (`numerator_ids`,
+    `denominator_ids`, `excluded_ids`, and `case_ids` of mediations and appeals): for drilling
+    down, since at a large authority each list holds a whole cohort."""
     require(actor, "measures.read")
-    return measures.dashboard(svc, *_period(svc, start, end), _scope(team, officer))
+    period = _period(svc, start, end)
+    return measures.dashboard(svc, *period, _scope(team, officer), ids=ids)
 
 
 @router.get("/measures.csv", response_class=CsvResponse, responses=NOT_JSON_ERRORS)

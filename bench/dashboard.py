@@ -7,16 +7,20 @@ same events.
 The authority is built by bench/authority.py: a small authority simulated through the real write
 path, then its rows copied in bulk (INSERT ... SELECT) up to each --size (plans in force, smallest
 first, one database grown in place). The copying is not timed and is not the write path; it only
-multiplies real engine output. The engine's steps hold every fact of the period in memory (about
-35 MiB per 1,000 plans), so above --engine-max-plans only DuckDB runs, over the events alone.
+multiplies real engine output. Above --engine-max-plans only DuckDB runs, over the events alone
+(the other tables are not even copied). The steps that fold or read every fact into Python
+(RECOMPUTE, PYTHON) hold the facts in memory, so they run only up to --recompute-max-plans.
 
 Timed, each --repeat times (median), over the last 12 months of the simulated period:
 
-DASHBOARD  `ehcp_engine.services.measures.dashboard` as GET /api/v1/measures/dashboard calls it:
-           an incremental refresh of the projection (nothing new to fold) and every measure
-           computed from `measure_facts`.
+DASHBOARD  `ehcp_engine.services.measures.dashboard` as GET /api/v1/measures calls it: an
+           incremental refresh of the projection (nothing new to fold) and every measure
+           counted by the database over `measure_facts` (grouped SQL; counts, no member lists).
+PYTHON     `measures.in_python`: the same report computed in Python from every fact of the
+           window read out of `measure_facts` (the dashboard before it counted in SQL, and the
+           reference the SQL is tested against).
 RECOMPUTE  `measures.from_log`: every case folded afresh from the whole audit log (what the
-           projection must equal), then the same measures.
+           projection must equal), then the Python measures.
 
 BASELINE: DuckDB (in memory) over the same audit events (case, seq, type, date; exported to
 CSV and loaded, timed apart as LOAD), computing in one SQL query each the two headline rates
@@ -44,6 +48,7 @@ from typing import Any
 import duckdb
 from sqlalchemy import Engine, select
 
+from audit.measures.report import without_ids
 from bench.authority import CLONED, EVENTS_ONLY, Authority, grow, simulate_template
 from bench.common import PeakMemory, describe_machine, fresh_database, services_at, utc
 from bench.write_path import DEFAULT_PG_URL
@@ -86,7 +91,9 @@ class DashboardResult:
     authority: Authority
     period: tuple[str, str]
     dashboard: Step
+    python: Step
     recompute: Step
+    same_as_python: bool | None  # the SQL counts equal the Python measures' (when both ran)
     duckdb_load_ms: float
     duckdb: Step
     engine_rates: dict[str, float | None]
@@ -153,11 +160,18 @@ def measure(
     end = authority.period_end - timedelta(days=1)
     start = end.replace(year=end.year - 1) + timedelta(days=1)
     skipped = Step(0.0, [], 0.0)
-    dash, recompute = skipped, skipped
+    dash, python, recompute = skipped, skipped, skipped
     report: dict[str, Any] = {}
     if engine_too:
         dash, report = timed(lambda: measures.dashboard(svc, start, end), args.repeat)
         print(f"  dashboard {dash.median_ms:.0f} ms", flush=True)
+    same: bool | None = None
+    if engine_too and authority.plans_in_force <= args.recompute_max_plans:
+        python, reference = timed(
+            lambda: measures.in_python(svc, start, end), args.recompute_repeat
+        )
+        same = report == without_ids(reference)
+        print(f"  python {python.median_ms:.0f} ms (SQL counts equal: {same})", flush=True)
         recompute, _ = timed(lambda: measures.from_log(svc, start, end), args.recompute_repeat)
         print(f"  recompute {recompute.median_ms:.0f} ms", flush=True)
     csv_path = workdir / "events.csv"
@@ -173,7 +187,9 @@ def measure(
         authority=authority,
         period=(start.isoformat(), end.isoformat()),
         dashboard=dash,
+        python=python,
         recompute=recompute,
+        same_as_python=same,
         duckdb_load_ms=load_ms,
         duckdb=duck,
         engine_rates=engine_rates(report),
@@ -213,17 +229,20 @@ def report(results: Sequence[DashboardResult]) -> str:
             f"  {'step':<28}{'median ms':>12}{'x DuckDB':>10}{'peak MiB':>10}",
         ]
         for name, step in (
-            ("dashboard (projection)", r.dashboard),
+            ("dashboard (SQL counts)", r.dashboard),
+            ("Python over projection", r.python),
             ("full recompute (from log)", r.recompute),
             ("DuckDB query (BASELINE)", r.duckdb),
         ):
             if not step.runs_ms:
-                lines.append(f"  {name:<28}{'not run (over --engine-max-plans)':>32}")
+                lines.append(f"  {name:<28}{'not run (over the size limit)':>32}")
                 continue
             lines.append(
                 f"  {name:<28}{step.median_ms:>12.1f}{r.ratio(step):>10.1f}{step.peak_mib:>10.0f}"
             )
         lines.append(f"  DuckDB load (CSV export + read_csv): {r.duckdb_load_ms:.0f} ms")
+        if r.same_as_python is not None:
+            lines.append(f"  dashboard's SQL counts equal the Python measures': {r.same_as_python}")
         for key in r.engine_rates if r.dashboard.runs_ms else ():
             lines.append(
                 f"  {key}: engine {r.engine_rates[key]}%, DuckDB (simplified) "
@@ -238,8 +257,14 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--engine-max-plans",
         type=int,
+        default=1_000_000,
+        help="above this, only DuckDB runs (and only the events are copied)",
+    )
+    p.add_argument(
+        "--recompute-max-plans",
+        type=int,
         default=40_000,
-        help="above this, only DuckDB runs (the engine's steps hold every fact in memory)",
+        help="above this, the Python steps (in_python, from_log: every fact in memory) do not run",
     )
     p.add_argument("--template-plans", type=int, default=100)
     p.add_argument("--template-years", type=int, default=2)

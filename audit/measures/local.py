@@ -4,7 +4,7 @@ labelled with the document it comes from."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -133,14 +133,14 @@ def advice_against_targets(
     out = grouped(rates)
     for name, rate in rates.items():
         pct = rate.percent
-        met = {f"{t}%": pct is not None and pct >= t for t in targets.advice_percent}
-        (out if name == "all" else out["by"][name])["targets_met"] = met
+        (out if name == "all" else out["by"][name])["targets_met"] = targets_met(pct, targets)
     return out
 
 
-def outcomes_met(facts: Sequence[Fact], period: Period, headings_of: HeadingsOf) -> dict[str, Any]:
-    """Outcome ratings at reviews held in the period, by framework heading: % achieved of
-    those rated (an outcome no longer relevant is left out)."""
+def outcome_ratings(
+    facts: Sequence[Fact], period: Period, headings_of: HeadingsOf
+) -> dict[str, Counter[str]]:
+    """Each framework heading's ratings, from the outcomes rated at reviews held in the period."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for f in facts:
         if f.kind != k.REVIEW or f.start_on not in period:
@@ -148,6 +148,11 @@ def outcomes_met(facts: Sequence[Fact], period: Period, headings_of: HeadingsOf)
         for outcome, rating in f.attrs.get("progress", []):
             for heading in headings_of(f.case_id, int(f.attrs["seq"]), outcome):
                 counts[heading][rating] += 1
+    return counts
+
+
+def ratings_table(counts: Mapping[str, Counter[str]]) -> dict[str, Any]:
+    """% achieved of those rated, by heading (an outcome no longer relevant is left out)."""
     table = {}
     for heading, found in sorted(counts.items()):
         rated = sum(found.values()) - found["no_longer_relevant"]
@@ -160,6 +165,12 @@ def outcomes_met(facts: Sequence[Fact], period: Period, headings_of: HeadingsOf)
     return table
 
 
+def outcomes_met(facts: Sequence[Fact], period: Period, headings_of: HeadingsOf) -> dict[str, Any]:
+    """Outcome ratings at reviews held in the period, by framework heading: % achieved of
+    those rated (an outcome no longer relevant is left out)."""
+    return ratings_table(outcome_ratings(facts, period, headings_of))
+
+
 def local_measures(
     facts: Sequence[Fact],
     period: Period,
@@ -167,47 +178,61 @@ def local_measures(
     targets: Targets,
     headings_of: HeadingsOf,
 ) -> list[dict[str, Any]]:
+    return local_entries(
+        {
+            "requests_by_parents_or_young_people": requests_by_family(facts, period),
+            "assessment_yes_no": assessment_yes_no(facts, period),
+            "mediation_and_tribunal": disputes(facts, period),
+            "plans_reviewed_in_12_months": plans_reviewed_in_12_months(facts, period, cal),
+            "review_participation": review_participation(facts, period),
+            "advice_on_time_by_agency": advice_against_targets(facts, period, targets),
+            "outcomes_met_by_heading": outcomes_met(facts, period, headings_of),
+        }
+    )
+
+
+LOCAL: tuple[tuple[str, str, str], ...] = (
+    (
+        "requests_by_parents_or_young_people",
+        "% of requests for assessment made by parents or young people",
+        SHROPSHIRE,
+    ),
+    ("assessment_yes_no", "% yes and no to EHC needs assessment", SHROPSHIRE),
+    (
+        "mediation_and_tribunal",
+        "Mediation and tribunal: counts and outcomes",
+        f"{SHROPSHIRE} (reduction in mediation and tribunal); {TELFORD}",
+    ),
+    (
+        "plans_reviewed_in_12_months",
+        "% of plans with a review in the last 12 months (at the period's end)",
+        SHROPSHIRE,
+    ),
+    (
+        "review_participation",
+        "% of reviews the child or young person and parent took part in",
+        SHROPSHIRE,
+    ),
+    (
+        "advice_on_time_by_agency",
+        "% of statutory advice on time, by agency (targets 75%, then 100%)",
+        STOCKTON,
+    ),
+    (
+        "outcomes_met_by_heading",
+        "% of EHCP outcomes met at review, by outcomes framework heading",
+        f"{SHROPSHIRE}; {YORK}",
+    ),
+)
+
+
+def local_entries(results: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Each local measure's id, label and source with its result (however it was counted)."""
     return [
-        {
-            "id": "requests_by_parents_or_young_people",
-            "label": "% of requests for assessment made by parents or young people",
-            "source": SHROPSHIRE,
-            "result": requests_by_family(facts, period),
-        },
-        {
-            "id": "assessment_yes_no",
-            "label": "% yes and no to EHC needs assessment",
-            "source": SHROPSHIRE,
-            "result": assessment_yes_no(facts, period),
-        },
-        {
-            "id": "mediation_and_tribunal",
-            "label": "Mediation and tribunal: counts and outcomes",
-            "source": f"{SHROPSHIRE} (reduction in mediation and tribunal); {TELFORD}",
-            "result": disputes(facts, period),
-        },
-        {
-            "id": "plans_reviewed_in_12_months",
-            "label": "% of plans with a review in the last 12 months (at the period's end)",
-            "source": SHROPSHIRE,
-            "result": plans_reviewed_in_12_months(facts, period, cal),
-        },
-        {
-            "id": "review_participation",
-            "label": "% of reviews the child or young person and parent took part in",
-            "source": SHROPSHIRE,
-            "result": review_participation(facts, period),
-        },
-        {
-            "id": "advice_on_time_by_agency",
-            "label": "% of statutory advice on time, by agency (targets 75%, then 100%)",
-            "source": STOCKTON,
-            "result": advice_against_targets(facts, period, targets),
-        },
-        {
-            "id": "outcomes_met_by_heading",
-            "label": "% of EHCP outcomes met at review, by outcomes framework heading",
-            "source": f"{SHROPSHIRE}; {YORK}",
-            "result": outcomes_met(facts, period, headings_of),
-        },
+        {"id": id_, "label": label, "source": source, "result": results[id_]}
+        for id_, label, source in LOCAL
     ]
+
+
+def targets_met(pct: float | None, targets: Targets) -> dict[str, bool]:
+    return {f"{t}%": pct is not None and pct >= t for t in targets.advice_percent}

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from audit.measures.facts import Fact, FoldContext
@@ -170,21 +170,25 @@ def facts_from_projection(
     if case_ids is not None:
         query = query.where(MeasureFact.case_id.in_(case_ids))
     if window is not None:
-        lo, hi = window
-        query = query.where(
-            or_(
-                m.start_on.between(lo, hi),
-                m.due_on.between(lo, hi),
-                m.met_on.between(lo, hi),
-                m.ended_on.between(lo, hi),
-                and_(
-                    m.start_on <= hi,
-                    or_(m.met_on.is_(None), m.met_on >= lo),
-                    or_(m.ended_on.is_(None), m.ended_on >= lo),
-                ),
-            )
-        )
+        query = query.where(window_clause(*window))
     return [Fact(*row) for row in session.execute(query)]
+
+
+def window_clause(lo: date, hi: date) -> ColumnElement[bool]:
+    """The facts a measure over the window can look at: a date of theirs in it, or running
+    through it."""
+    m = MeasureFact
+    return or_(
+        m.start_on.between(lo, hi),
+        m.due_on.between(lo, hi),
+        m.met_on.between(lo, hi),
+        m.ended_on.between(lo, hi),
+        and_(
+            m.start_on <= hi,
+            or_(m.met_on.is_(None), m.met_on >= lo),
+            or_(m.ended_on.is_(None), m.ended_on >= lo),
+        ),
+    )
 
 
 def in_window(fact: Fact, window: tuple[date, date]) -> bool:

@@ -48,17 +48,28 @@ class Rate:
 
     @property
     def percent(self) -> float | None:
-        return round(100 * self.numerator / self.denominator, 1) if self.denominator else None
+        return percent_of(self.numerator, self.denominator)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "numerator": self.numerator,
-            "denominator": self.denominator,
-            "percent": self.percent,
+        return counts_dict(self.numerator, self.denominator, len(self.excluded_ids)) | {
             "numerator_ids": sorted(self.numerator_ids),
             "denominator_ids": sorted(self.denominator_ids),
             "excluded_ids": sorted(self.excluded_ids),
         }
+
+
+def percent_of(numerator: int, denominator: int) -> float | None:
+    return round(100 * numerator / denominator, 1) if denominator else None
+
+
+def counts_dict(numerator: int, denominator: int, excluded: int) -> dict[str, Any]:
+    """A rate without its members (what the dashboard shows; the members only when asked)."""
+    return {
+        "numerator": numerator,
+        "denominator": denominator,
+        "percent": percent_of(numerator, denominator),
+        "excluded": excluded,
+    }
 
 
 def timeliness(fact: Fact, as_of: date) -> bool | None:

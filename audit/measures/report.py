@@ -56,15 +56,32 @@ def measures_report(
     headings_of: HeadingsOf,
 ) -> dict[str, Any]:
     return {
-        "period": {
-            "from": period.start.isoformat(),
-            "to": period.end.isoformat(),
-            "as_of": period.as_of.isoformat(),
-        },
+        "period": period_dict(period),
         "timeliness": timeliness_measures(facts, period),
         "weeks_to_issue": weeks_to_issue(facts, period, settings.weeks_buckets),
         "trend": monthly_trend(facts, period),
         "local": local_measures(facts, period, cal, settings.targets, headings_of),
+    }
+
+
+MEMBERS = frozenset({"numerator_ids", "denominator_ids", "excluded_ids", "case_ids"})
+
+
+def without_ids(report: Any) -> Any:
+    """The report without its member lists (the case ids counted): what the dashboard gives
+    unless the ids are asked for, since at a large authority each list is a whole cohort."""
+    if isinstance(report, dict):
+        return {k: without_ids(v) for k, v in report.items() if k not in MEMBERS}
+    if isinstance(report, list):
+        return [without_ids(v) for v in report]
+    return report
+
+
+def period_dict(period: Period) -> dict[str, str]:
+    return {
+        "from": period.start.isoformat(),
+        "to": period.end.isoformat(),
+        "as_of": period.as_of.isoformat(),
     }
 
 

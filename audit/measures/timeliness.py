@@ -48,8 +48,12 @@ TRANSFER_YEARS = {-1: "Nursery", 13: "Year 13/14"}
 
 def transfer_label(fact: Fact) -> str:
     """Phase transfers by the year the child leaves: Year 2, 6, 11 ...; post-16 moves as 13/14."""
-    year = int(fact.attrs.get("from_year", 0))
-    return f"{TRANSFER_YEARS.get(year, f'Year {year}')} ({fact.attrs.get('transfer')})"
+    return transfer_label_of(fact.attrs.get("from_year", 0), fact.attrs.get("transfer"))
+
+
+def transfer_label_of(from_year: Any, transfer: Any) -> str:
+    year = int(from_year)
+    return f"{TRANSFER_YEARS.get(year, f'Year {year}')} ({transfer})"
 
 
 def _contributor(fact: Fact) -> str:

@@ -2,8 +2,10 @@
 authority's configuration, with the filters (team, officer) and the projection kept current.
 
 The dashboards read `measure_facts`, brought up to date first by an incremental refresh (only the
-cases whose log grew). `from_log` computes the same report by folding the whole log afresh: the
-two must agree, which the tests check.
+cases whose log grew), and the database does the counting (audit/measures/sql_report.py), so a
+page view costs grouped queries, not every fact of the period in memory. The Python measures stay
+the definition: `in_python` computes the report from the projection's facts and `from_log` by
+folding the whole log afresh; all three must agree, which the tests check.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from audit.measures import facts as k
@@ -33,14 +35,14 @@ from audit.measures.report import (
     report_csv,
 )
 from audit.measures.source import facts_from_log
+from audit.measures.sql_rates import Base
+from audit.measures.sql_report import sql_measures_report
 from audit.measures.timeliness import overdue_reviews
 from ehcp_engine.domain.case import Child
 from ehcp_engine.domain.errors import EventInvalid
-from ehcp_engine.domain.plan_content import PlanContent
-from ehcp_engine.persistence.models import Case, PlanVersion, User
+from ehcp_engine.persistence.models import Case, MeasureFact, User
 from ehcp_engine.services.context import Services
-from ehcp_engine.services.plan_progress import NO_HEADING, UNMATCHED
-from ehcp_engine.services.plans import framework
+from ehcp_engine.services.measures_outcomes import headings_of, outcomes_table
 from workflows.phase_transfer import future_transfers
 
 
@@ -118,12 +120,43 @@ def _window(svc: Services, period: Period) -> tuple[date, date]:
 
 
 def dashboard(
-    svc: Services, start: date, end: date, scope: Scope = Scope(), *, refresh_first: bool = True
+    svc: Services,
+    start: date,
+    end: date,
+    scope: Scope = Scope(),
+    *,
+    refresh_first: bool = True,
+    ids: bool = False,
 ) -> dict[str, Any]:
-    """Every measure over [start, end] from the projection (refreshed incrementally first)."""
+    """Every measure over [start, end], counted by the database over the projection (refreshed
+    incrementally first): the same figures as `from_log`, which computes them in Python. The
+    cases counted in each measure (`numerator_ids` ...) come only with `ids`: at a large
+    authority each list is a whole cohort."""
     period = period_of(svc, start, end)
     if refresh_first:
         refresh(svc)
+    base = Base(_window(svc, period), scope.team_id, scope.officer_id)
+    with svc.sessions() as session:
+        report = sql_measures_report(
+            session,
+            period,
+            base,
+            settings(svc),
+            svc.config.calendar,
+            lambda: outcomes_table(session, svc, period, base),
+            ids=ids,
+        )
+    report["filters"] = {"team": scope.team_id, "officer": scope.officer_id}
+    report["computed_from"] = "projection"
+    return report
+
+
+def in_python(svc: Services, start: date, end: date, scope: Scope = Scope()) -> dict[str, Any]:
+    """The dashboard as the Python measures compute it from the projection's facts (every fact
+    of the window read into memory): the reference the SQL counts are tested against, cheaper
+    to run than `from_log`, which folds the log too."""
+    period = period_of(svc, start, end)
+    refresh(svc)
     with svc.sessions() as session:
         facts = _in_scope(
             facts_from_projection(session, _window(svc, period)), owners(session), scope
@@ -165,50 +198,26 @@ def overdue(
     svc: Services, as_of: date, scope: Scope = Scope(), visible: set[int] | None = None
 ) -> dict[str, Any]:
     """Annual reviews overdue on `as_of` by more than 6, 12 and 24 months, listed by case
-    (only cases in `visible`, when given: the actor's row-level scope)."""
+    (only cases in `visible`, when given: the actor's row-level scope). The database picks the
+    overdue reviews; only those come back."""
     refresh(svc)
+    base = Base((as_of, as_of), scope.team_id, scope.officer_id)
+    running = base.of(
+        k.ANNUAL_REVIEW,
+        MeasureFact.due_on < as_of,
+        or_(MeasureFact.met_on.is_(None), MeasureFact.met_on > as_of),
+        or_(MeasureFact.ended_on.is_(None), MeasureFact.ended_on > as_of),
+    )
+    query = (
+        select(MeasureFact.case_id, MeasureFact.due_on, Case.reference)
+        .join(Case, Case.id == MeasureFact.case_id)
+        .where(*running)
+    )
     with svc.sessions() as session:
-        who = owners(session)
-        facts = facts_from_projection(session, (as_of, as_of))
-    facts = [f for f in _in_scope(facts, who, scope) if visible is None or f.case_id in visible]
-    refs = {case_id: o.reference for case_id, o in who.items()}
+        rows = [r for r in session.execute(query) if visible is None or r[0] in visible]
+    facts = [Fact(case_id, k.ANNUAL_REVIEW, "", due_on=due) for case_id, due, _ in rows]
+    refs = {case_id: ref for case_id, _, ref in rows}
     return overdue_reviews(facts, as_of, settings(svc).overdue_months, refs, svc.config.calendar)
 
 
-def headings_of(session: Session, svc: Services, facts: Sequence[Fact]) -> HeadingsOf:
-    """Map each rated outcome to its headings in the local outcomes framework, through the
-    plan version in force at the review meeting (read in one query for all the cases)."""
-    rated = {f.case_id for f in facts if f.kind == k.REVIEW and f.attrs.get("progress")}
-    if not rated:
-        return lambda case_id, seq, outcome: [UNMATCHED]
-    issued = {(f.case_id, int(f.attrs["seq"])): f.met_on for f in facts if f.kind == k.PLAN_ISSUE}
-    meetings = {(f.case_id, int(f.attrs["seq"])): f.start_on for f in facts if f.kind == k.REVIEW}
-    versions = session.scalars(
-        select(PlanVersion)
-        .where(
-            PlanVersion.case_id.in_(sorted(rated)),
-            PlanVersion.status == "issued",
-            PlanVersion.issued_seq.is_not(None),
-        )
-        .order_by(PlanVersion.case_id, PlanVersion.number)
-    ).all()
-    by_case: dict[int, list[tuple[date, int, PlanContent]]] = {}
-    for v in versions:
-        on = issued.get((v.case_id, int(v.issued_seq or 0)))
-        if on is not None:
-            content = PlanContent.model_validate(v.content)
-            by_case.setdefault(v.case_id, []).append((on, int(v.issued_seq or 0), content))
-    canonical = framework(svc).canonical
-
-    def lookup(case_id: int, seq: int, outcome: str) -> list[str]:
-        met = meetings.get((case_id, seq))
-        plans = [p for on, s, p in by_case.get(case_id, []) if met and (on, s) <= (met, seq)]
-        if not plans:
-            return [UNMATCHED]
-        wanted = outcome.strip().casefold()
-        for o in plans[-1].e:
-            if o.id == outcome or o.description.strip().casefold() == wanted:
-                return [canonical(h) or h for h in o.headings] or [NO_HEADING]
-        return [UNMATCHED]
-
-    return lookup
+__all__ = ["headings_of"]  # re-exported: the Python reference (from_log) uses it

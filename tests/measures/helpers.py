@@ -87,3 +87,18 @@ def counts(result: dict[str, Any]) -> tuple[int, int]:
 
 def ids(result: dict[str, Any]) -> tuple[list[int], list[int]]:
     return result["numerator_ids"], result["denominator_ids"]
+
+
+def same_as_python(svc: Services, period: tuple[date, date], scope: Any = None) -> None:
+    """The dashboard counted by the database equals the Python measures over the same facts:
+    with the member lists when asked for, and without them by default."""
+    from audit.measures.report import without_ids
+    from ehcp_engine.services import measures
+
+    scope = scope or measures.Scope()
+    reference = measures.in_python(svc, *period, scope)
+    with_ids = measures.dashboard(svc, *period, scope, ids=True)
+    counted = measures.dashboard(svc, *period, scope)
+    assert with_ids == reference
+    assert counted == without_ids(reference)
+    assert "numerator_ids" not in measure(counted, "advice_6w")

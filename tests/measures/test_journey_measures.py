@@ -81,7 +81,7 @@ def story(fresh_svc: Services) -> dict[str, Any]:
 
 def test_sen2_timeliness_2025_exact_members(fresh_svc: Services, story: dict[str, Any]) -> None:
     a, b, c, d, e, f = (story[x] for x in "abcdef")
-    report = measures.dashboard(fresh_svc, *Y2025)
+    report = measures.dashboard(fresh_svc, *Y2025, ids=True)
 
     incl = measure(report, "final_plan_20w_incl")
     assert counts(incl) == (1, 4)
@@ -108,7 +108,7 @@ def test_weeks_to_issue_average_median_and_distribution(fresh_svc, story):
 
 
 def test_seeds_request_measures(fresh_svc, story):
-    report = measures.dashboard(fresh_svc, *Y2025)
+    report = measures.dashboard(fresh_svc, *Y2025, ids=True)
     family = local(report, "requests_by_parents_or_young_people")
     assert counts(family) == (6, 7)
     assert story["d"] in family["denominator_ids"] and story["d"] not in family["numerator_ids"]
@@ -118,7 +118,7 @@ def test_seeds_request_measures(fresh_svc, story):
 
 
 def test_mediation_and_tribunal_counts_and_outcomes(fresh_svc, story):
-    disputes_2025 = local(measures.dashboard(fresh_svc, *Y2025), "mediation_and_tribunal")
+    disputes_2025 = local(measures.dashboard(fresh_svc, *Y2025, ids=True), "mediation_and_tribunal")
     assert disputes_2025["mediation"] == {
         "contacts": 1,
         "wanted_mediation": 1,
@@ -130,33 +130,36 @@ def test_mediation_and_tribunal_counts_and_outcomes(fresh_svc, story):
     assert disputes_2025["tribunal"]["appeals"] == 1
     assert disputes_2025["tribunal"]["by_type"] == {"refusal_to_issue": 1}
     assert disputes_2025["tribunal"]["outcomes"] == {}
-    disputes_2026 = local(measures.dashboard(fresh_svc, *Y2026), "mediation_and_tribunal")
+    disputes_2026 = local(measures.dashboard(fresh_svc, *Y2026, ids=True), "mediation_and_tribunal")
     assert disputes_2026["tribunal"]["outcomes"] == {"order: make_plan": 1}
 
 
 def test_tribunal_order_compliance_by_step(fresh_svc, story):
-    orders = measure(measures.dashboard(fresh_svc, *Y2026), "tribunal_orders")
+    orders = measure(measures.dashboard(fresh_svc, *Y2026, ids=True), "tribunal_orders")
     c = story["c"]
     assert ids(orders) == ([c], [c, c])
     assert counts(orders["by"]["order_make_plan.draft"]) == (1, 1)  # 9 Feb <= 16 Feb
     assert counts(orders["by"]["order_make_plan.final"]) == (0, 1)  # 6 Apr > 30 Mar
     # Per order: the make-plan order was not complied with in full in time (its final step late).
-    whole = measure(measures.dashboard(fresh_svc, *Y2026), "tribunal_orders_whole")
+    whole = measure(measures.dashboard(fresh_svc, *Y2026, ids=True), "tribunal_orders_whole")
     assert ids(whole) == ([], [c])
     assert counts(whole["by"]["order: make_plan"]) == (0, 1)
     # The ordered plan is a new plan of 2026, and late against the 20 weeks from the request.
-    assert ids(measure(measures.dashboard(fresh_svc, *Y2026), "final_plan_20w_incl")) == ([], [c])
+    assert ids(measure(measures.dashboard(fresh_svc, *Y2026, ids=True), "final_plan_20w_incl")) == (
+        [],
+        [c],
+    )
 
 
 def test_filters_by_team_and_officer(fresh_svc, story):
     north = measures.Scope(team_id=story["north"])
-    report = measures.dashboard(fresh_svc, *Y2025, north)
+    report = measures.dashboard(fresh_svc, *Y2025, north, ids=True)
     assert ids(measure(report, "final_plan_20w_incl")) == (
         [story["a"]],
         sorted([story["a"], story["b"]]),
     )
     south = measures.Scope(officer_id=story["b1"])
-    report = measures.dashboard(fresh_svc, *Y2025, south)
+    report = measures.dashboard(fresh_svc, *Y2025, south, ids=True)
     assert counts(measure(report, "assessment_decision_6w")) == (2, 2)
     assert counts(measure(report, "final_plan_20w_incl")) == (0, 0)
     assert report["filters"] == {"team": None, "officer": story["b1"]}
@@ -164,7 +167,7 @@ def test_filters_by_team_and_officer(fresh_svc, story):
 
 def test_annual_reviews_overdue_by_band(fresh_svc, story):
     # Plans of 2025 fall due for review in 2026 and none has had one by 25 Nov 2026.
-    reviews = measure(measures.dashboard(fresh_svc, *Y2026), "annual_review_12m")
+    reviews = measure(measures.dashboard(fresh_svc, *Y2026, ids=True), "annual_review_12m")
     assert ids(reviews) == ([], sorted(story[x] for x in "abef"))
     overdue = measures.overdue(fresh_svc, date(2026, 11, 25))
     assert overdue["overdue"] == 4

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from ehcp_engine.persistence.models import PlanVersion
 from ehcp_engine.services import measures
 from ehcp_engine.services.context import Services
-from tests.measures.helpers import Story, counts, ids, local, measure
+from tests.measures.helpers import Story, counts, ids, local, measure, same_as_python
 
 Y2025 = (date(2025, 1, 1), date(2025, 12, 31))
 Y2026 = (date(2026, 1, 1), date(2026, 11, 25))
@@ -77,7 +77,7 @@ def test_reviews_amendments_participation_and_outcomes(fresh_svc: Services) -> N
     p4 = issued(fresh_svc, date(2025, 1, 6))  # never reviewed: due 6 Jan 2026
     one, two, three, four = p1.case_id, p2.case_id, p3.case_id, p4.case_id
 
-    report = measures.dashboard(fresh_svc, *Y2026)
+    report = measures.dashboard(fresh_svc, *Y2026, ids=True)
     assert ids(measure(report, "review_decision_4w")) == ([one], sorted([one, two]))
     reviews = measure(report, "annual_review_12m")
     assert ids(reviews) == ([one], sorted([one, two, four]))
@@ -95,6 +95,7 @@ def test_reviews_amendments_participation_and_outcomes(fresh_svc: Services) -> N
     assert by_heading["I achieve my goals"]["denominator"] == 1
     assert by_heading["(no heading)"]["percent"] == 0.0
     assert set(by_heading) == {"I achieve my goals", "(no heading)"}
+    same_as_python(fresh_svc, Y2026)  # the outcomes looked up through the plan's content
 
 
 def test_phase_transfers_by_year_of_transfer(fresh_svc: Services) -> None:
@@ -112,7 +113,7 @@ def test_phase_transfers_by_year_of_transfer(fresh_svc: Services) -> None:
     t4.do("post16_move_proposed", date(2026, 1, 5), moves_on="2026-09-01", institution="College")
     t4.do("amended_plan_issued", date(2026, 3, 20), named_setting="College")
 
-    transfers = measure(measures.dashboard(fresh_svc, *Y2026), "phase_transfer")
+    transfers = measure(measures.dashboard(fresh_svc, *Y2026, ids=True), "phase_transfer")
     one, two, three, four = t1.case_id, t2.case_id, t3.case_id, t4.case_id
     assert ids(transfers["by"]["Year 6 (primary_to_secondary)"]) == ([one], sorted([one, two]))
     assert ids(transfers["by"]["Year 2 (infant_to_junior)"]) == ([], [three])
@@ -156,7 +157,7 @@ def test_advice_within_6_weeks_by_agency_with_exceptions(fresh_svc: Services) ->
     j.do("final_plan_issued", date(2025, 5, 19))  # social care advice never came: late
     case = j.case_id
 
-    report = measures.dashboard(fresh_svc, *Y2025)
+    report = measures.dashboard(fresh_svc, *Y2025, ids=True)
     advice = measure(report, "advice_6w")
     assert ids(advice) == ([case], [case] * 4)
     assert counts(advice["by"]["NHS Trust"]) == (1, 1)

@@ -30,7 +30,7 @@ def _same_as_log(svc: Services) -> None:
         folded = _key(facts_from_log(session, measures.fold_context(svc)))
     assert projected == folded
     for period in (Y2025, Y2026):
-        live = measures.dashboard(svc, *period)
+        live = measures.dashboard(svc, *period, ids=True)
         fresh = measures.from_log(svc, *period)
         assert live.pop("computed_from") == "projection"
         assert fresh.pop("computed_from") == "audit log"
@@ -61,7 +61,7 @@ def test_incremental_projection_equals_a_full_fold_of_the_log(fresh_svc: Service
     second = measures.refresh(fresh_svc)
     assert second.cases == 2
     _same_as_log(fresh_svc)
-    report = measures.dashboard(fresh_svc, *Y2025)
+    report = measures.dashboard(fresh_svc, *Y2025, ids=True)
     # E's plan (26 May, the last day of the 20 weeks) is now on time.
     assert ids(measure(report, "final_plan_20w_incl"))[0] == sorted([story["a"], story["e"]])
 
@@ -111,7 +111,7 @@ def test_log_measures_equal_the_live_deadlines(fresh_svc: Services) -> None:
     exception and F's corrected request date. (2026 differs by design: C's plan, made after a
     tribunal order, is a new plan for SEN2 though the refusal cancelled its 20-week timer.)"""
     build(fresh_svc)
-    report = measures.dashboard(fresh_svc, *Y2025)
+    report = measures.dashboard(fresh_svc, *Y2025, ids=True)
     live = _from_deadlines(fresh_svc, "final_plan", *Y2025)
     assert ids(measure(report, "final_plan_20w_incl")) == live["incl"]
     assert ids(measure(report, "final_plan_20w_excl")) == live["excl"]
