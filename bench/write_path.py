@@ -561,19 +561,21 @@ def postgres_version(pg_url: str) -> str:
 # (label, file suffix, function names): cumulative times, overlapping by design.
 HOTSPOTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("validate event data (pydantic)", "services/write_path.py", ("validate_event",)),
-    ("claim (UPDATE version, SELECT case)", "services/write_path.py", ("claim",)),
-    ("read the audit history (SELECT, ORM)", "audit/log.py", ("history",)),
+    ("claim (UPDATE ... RETURNING the case)", "services/write_path.py", ("claim",)),
+    ("read the audit history (SELECT, Core)", "audit/log.py", ("chain",)),
     ("fold the history (journey.fold)", "workflows/journey.py", ("fold",)),
     ("every apply_event (in fold + new)", "workflows/journey.py", ("apply_event",)),
     ("stage machines (machine.fire)", "workflows/machine.py", ("fire",)),
     ("timers (apply_timers)", "workflows/timers.py", ("apply_timers",)),
     ("write_projection (read rows + diff)", "services/projection.py", ("write_projection",)),
-    ("  state_snapshot (asdict)", "services/projection.py", ("state_snapshot",)),
-    ("  rows_of (3 SELECTs, ORM)", "services/projection.py", ("rows_of",)),
+    ("  state_snapshot (fold -> dicts)", "services/projection.py", ("state_snapshot",)),
+    ("  read the rows (3 SELECTs, Core)", "services/projection.py", ("_stored",)),
+    ("  write the changes (Core)", "services/projection.py", ("_sync",)),
     ("audit hash (record_hash)", "audit/log.py", ("record_hash",)),
     ("outbox (messages_for + enqueue)", "notifications/outbox.py", ("messages_for", "enqueue")),
     ("notices (record_notice)", "notifications/notices.py", ("record_notice",)),
-    ("Session.flush (INSERT/UPDATE)", "sqlalchemy/orm/session.py", ("flush",)),
+    ("case summary (one UPDATE)", "services/write_path.py", ("_update_case_summary",)),
+    ("Session.flush (ORM INSERT/UPDATE)", "sqlalchemy/orm/session.py", ("flush",)),
     ("SessionTransaction.commit", "sqlalchemy/orm/session.py", ("commit",)),
 )
 
