@@ -207,10 +207,15 @@ def sweep(
     report = SweepReport()
     with sessions() as reader:
         rows = _candidates(reader, config, today)
+        # Who to tell, read once per sweep, not once per batch: at a national-scale authority
+        # the staff list is thousands of users (BENCHMARKS.md §2). Only column values are used,
+        # so the users stay readable once this session closes.
+        directory = Directory(reader) if rows else None
     for start in range(0, len(rows), BATCH):
+        assert directory is not None
         with sessions.begin() as session:
             ctx = SweepContext(
-                session, Directory(session), config, calendar, labels, today, now, report, base_url
+                session, directory, config, calendar, labels, today, now, report, base_url
             )
             for row in rows[start : start + BATCH]:
                 report.deadlines_seen += 1
