@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date
+from random import Random
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -21,12 +23,16 @@ from ehcp_engine.persistence.db import make_engine, make_sessionmaker
 from ehcp_engine.persistence.models import AuditEvent, Case, QaSampleItem, StageRow, User
 from ehcp_engine.services import auth
 from ehcp_engine.services.advice import my_requests
-from ehcp_engine.services.context import Services
+from ehcp_engine.services.context import Actor, Services
 from ehcp_engine.services.replay import replay_all
 from ehcp_engine.services.simulator import demo, people
+from ehcp_engine.services.simulator.controls import arrive_transfer
 from ehcp_engine.services.simulator.demo import database_is_empty
 from ehcp_engine.services.simulator.report import SimulationReport
 from ehcp_engine.services.simulator.run import default_start, simulate
+from ehcp_engine.services.simulator.staff import Officer, Team
+from ehcp_engine.services.simulator.state import CHECKS
+from ehcp_engine.services.simulator.world import CaseSim, Item
 from ehcp_engine.services.users import actor_for_token
 from tests.conftest import Backend, FakeClock
 from tests.web.conftest import CHEAP_HASHER
@@ -233,3 +239,40 @@ def test_the_demo_gives_each_role_a_sign_in_that_works(
     with svc.sessions() as session:
         sampled = session.scalars(select(QaSampleItem.case_id)).all()
     assert sampled, "the demo has no QA sample for the panel to read"
+
+
+def test_a_transfer_notice_waits_while_a_cease_is_pending(engine_config: Any) -> None:
+    """The 20,000-plan run once planned the notice after a transfer in (Reg 15) for a day when the
+    plan's life had already proposed to cease the plan, and the engine refused it. The notice is
+    now asked of the plan's state first: it waits while a cease is pending and is dropped once
+    the plan has ended."""
+    officer = Officer(1, "o@ehcp-sim.example", "Officer", "North", Actor(1, "o", "officer"))
+
+    class Opening:
+        """Just what arrive_transfer reads of a Sim: its services, today, teams, open_case."""
+
+        today = date(2024, 3, 4)
+
+        def __init__(self) -> None:
+            self.svc = SimpleNamespace(config=engine_config)
+            self.teams = [Team("North", "m@ehcp-sim.example", 1, [officer])]
+
+        def open_case(self, case: CaseSim, opening: Any) -> bool:
+            return opening.type == "plan_transferred_in"
+
+    law = engine_config.law(engine_config.rule_book.for_date(Opening.today).id)
+    case = CaseSim(index=0, rng=Random(3), law=law)
+    items = arrive_transfer(Opening(), case, Item(Opening.today, "@transfer_in"))  # type: ignore[arg-type]
+    notice = next(i for i in items if i.kind == "transfer_notice_sent")
+    assert notice.when is not None
+    gate = CHECKS[notice.when]
+    verdicts = {}
+    for plan in ("maintained", "ceasing", "cease_decided", "ended"):
+        case.plan = plan
+        verdicts[plan] = gate(case)
+    assert verdicts == {
+        "maintained": "go",
+        "ceasing": "wait",
+        "cease_decided": "wait",
+        "ended": "drop",
+    }
