@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -82,25 +82,36 @@ def _looked_up(
         after = ids[-1]
 
 
+# Case ids per IN clause: SQLite allows 32,766 bound values a statement, and a large authority
+# has hundreds of thousands of rated cases in a period.
+IN_BATCH = 1000
+
+
+def _issued_versions(session: Session, case_ids: Sequence[int]) -> Iterator[PlanVersion]:
+    """The issued plan versions of the cases, by case and number, read a batch of cases at a
+    time."""
+    for start in range(0, len(case_ids), IN_BATCH):
+        yield from session.scalars(
+            select(PlanVersion)
+            .where(
+                PlanVersion.case_id.in_(case_ids[start : start + IN_BATCH]),
+                PlanVersion.status == "issued",
+                PlanVersion.issued_seq.is_not(None),
+            )
+            .order_by(PlanVersion.case_id, PlanVersion.number)
+        )
+
+
 def headings_of(session: Session, svc: Services, facts: Sequence[Fact]) -> HeadingsOf:
     """Map each rated outcome to its headings in the local outcomes framework, through the
-    plan version in force at the review meeting (read in one query for all the cases)."""
+    plan version in force at the review meeting (read in batches of cases)."""
     rated = {f.case_id for f in facts if f.kind == k.REVIEW and f.attrs.get("progress")}
     if not rated:
         return lambda case_id, seq, outcome: [UNMATCHED]
     issued = {(f.case_id, int(f.attrs["seq"])): f.met_on for f in facts if f.kind == k.PLAN_ISSUE}
     meetings = {(f.case_id, int(f.attrs["seq"])): f.start_on for f in facts if f.kind == k.REVIEW}
-    versions = session.scalars(
-        select(PlanVersion)
-        .where(
-            PlanVersion.case_id.in_(sorted(rated)),
-            PlanVersion.status == "issued",
-            PlanVersion.issued_seq.is_not(None),
-        )
-        .order_by(PlanVersion.case_id, PlanVersion.number)
-    ).all()
     by_case: dict[int, list[tuple[date, int, PlanContent]]] = {}
-    for v in versions:
+    for v in _issued_versions(session, sorted(rated)):
         on = issued.get((v.case_id, int(v.issued_seq or 0)))
         if on is not None:
             content = PlanContent.model_validate(v.content)

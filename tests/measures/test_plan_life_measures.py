@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from ehcp_engine.persistence.models import PlanVersion
 from ehcp_engine.services import measures
 from ehcp_engine.services.context import Services
@@ -169,3 +171,23 @@ def test_advice_within_6_weeks_by_agency_with_exceptions(fresh_svc: Services) ->
     targets = local(report, "advice_on_time_by_agency")
     assert targets["by"]["NHS Trust"]["targets_met"] == {"75%": True, "100%": True}
     assert targets["by"]["EP Service"]["targets_met"] == {"75%": False, "100%": False}
+
+
+def test_plan_versions_behind_ratings_are_read_in_batches_of_cases(
+    fresh_svc: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 640k plans one IN clause naming every rated case passed SQLite's limit on bound values;
+    the versions are read a batch of cases at a time, in the same order."""
+    from ehcp_engine.services import measures_outcomes
+
+    cases = []
+    for on in (date(2025, 3, 3), date(2025, 4, 7), date(2025, 5, 5)):
+        plan = issued(fresh_svc, on)
+        _version(fresh_svc, plan.case_id, plan.seq("final_plan_issued"), [])
+        cases.append(plan.case_id)
+    with fresh_svc.sessions() as session:
+        whole = [(v.case_id, v.id) for v in measures_outcomes._issued_versions(session, cases)]
+        monkeypatch.setattr(measures_outcomes, "IN_BATCH", 2)
+        batched = [(v.case_id, v.id) for v in measures_outcomes._issued_versions(session, cases)]
+    assert [case_id for case_id, _ in whole] == cases
+    assert batched == whole
