@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from audit.measures.facts import Fact
 
@@ -126,8 +126,13 @@ def by_due(
     return dict(rates)
 
 
-def grouped(rates: Mapping[str, Rate]) -> dict[str, Any]:
-    """The whole, and each group, as JSON."""
+class AsDict(Protocol):
+    def as_dict(self) -> dict[str, Any]: ...
+
+
+def grouped(rates: Mapping[Any, AsDict]) -> dict[str, Any]:
+    """The whole (under "all"), and each group under "by" when there is one, as JSON: for the
+    Python rates and for the database's tallies (sql_rates.Tally) alike."""
     out = rates["all"].as_dict()
     groups = {k: v.as_dict() for k, v in sorted(rates.items()) if k != "all"}
     if groups:

@@ -165,15 +165,6 @@ def tally(rows: Iterable[Row], how: Count, ids: bool) -> dict[Any, Tally]:
     return dict(found)
 
 
-def grouped(tallies: dict[Any, Tally]) -> dict[str, Any]:
-    """As `rates.grouped`: the whole, and each group under "by" (when there is one)."""
-    out = tallies["all"].as_dict()
-    groups = {k: v.as_dict() for k, v in sorted(tallies.items()) if k != "all"}
-    if groups:
-        out["by"] = groups
-    return out
-
-
 # ---- the rules as SQL ----------------------------------------------------------------------
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from audit.measures import facts as k
 from audit.measures.facts import Fact
 from audit.measures.local import FAMILY, Targets, disputes, local_entries, targets_met
-from audit.measures.rates import Period
+from audit.measures.rates import Period, grouped
 from audit.measures.report import MeasureSettings, period_dict, without_ids
 from audit.measures.sql_rates import (
     Base,
@@ -33,7 +33,6 @@ from audit.measures.sql_rates import (
     due_verdict,
     fetch,
     flag,
-    grouped,
     in_period,
     m,
     month_bucket,
