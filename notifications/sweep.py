@@ -207,12 +207,13 @@ def sweep(
     report = SweepReport()
     with sessions() as reader:
         rows = _candidates(reader, config, today)
+        if not rows:
+            return report
         # Who to tell, read once per sweep, not once per batch: at a national-scale authority
         # the staff list is thousands of users (BENCHMARKS.md §2). Only column values are used,
         # so the users stay readable once this session closes.
-        directory = Directory(reader) if rows else None
+        directory = Directory(reader)
     for start in range(0, len(rows), BATCH):
-        assert directory is not None
         with sessions.begin() as session:
             ctx = SweepContext(
                 session, directory, config, calendar, labels, today, now, report, base_url
